@@ -1,0 +1,4 @@
+//! repl-lint: proves before apply that Amazon S3 replication will work.
+
+pub mod source;
+pub mod syntax;

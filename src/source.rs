@@ -1,0 +1,236 @@
+//! Source files, byte spans and locations.
+//!
+//! Every value the model keeps carries a [`Loc`]. Most loaders know byte spans directly; the plan
+//! loader does not compute spans while parsing (plans reach 100 MB), so it records a JSON path that
+//! is resolved only for the values a finding points at. Policies embedded as JSON strings inside
+//! another file are parsed from the decoded string, and their locations are mapped back to the
+//! exact bytes of the outer file.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Span {
+        Span { file, start: start as u32, end: end.max(start) as u32 }
+    }
+}
+
+/// One step of a JSON path.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Seg {
+    Key(Box<str>),
+    Index(u32),
+}
+
+/// Where a value came from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Loc {
+    #[default]
+    None,
+    Span(Span),
+    /// A path into a JSON file (plans), resolved lazily by [`SourceDb::resolve`].
+    JsonPath { file: FileId, path: Arc<[Seg]> },
+    /// A range of a decoded string whose literal sits at `string`: offsets count bytes of the
+    /// decoded text (for example a policy document held in a JSON string of a plan).
+    InString { string: Arc<StringOrigin>, start: u32, end: u32 },
+}
+
+/// The literal that holds an embedded document, and how decoded offsets map to its raw bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StringOrigin {
+    /// A JSON string literal (with quotes) at this location: escapes are re-read on resolution.
+    JsonLiteral(Loc),
+    /// Decoded offset → raw file offset checkpoints, sorted by decoded offset; between two
+    /// checkpoints the text is copied byte for byte.
+    Mapped { file: FileId, checkpoints: Arc<[(u32, u32)]> },
+}
+
+impl Loc {
+    pub fn span(file: FileId, start: usize, end: usize) -> Loc {
+        Loc::Span(Span::new(file, start, end))
+    }
+
+    pub fn is_none(&self) -> bool {
+        matches!(self, Loc::None)
+    }
+
+    pub fn file(&self) -> Option<FileId> {
+        match self {
+            Loc::None => None,
+            Loc::Span(s) => Some(s.file),
+            Loc::JsonPath { file, .. } => Some(*file),
+            Loc::InString { string, .. } => match string.as_ref() {
+                StringOrigin::JsonLiteral(l) => l.file(),
+                StringOrigin::Mapped { file, .. } => Some(*file),
+            },
+        }
+    }
+
+    /// This location if it is set, otherwise `fallback`.
+    pub fn or(&self, fallback: &Loc) -> Loc {
+        if self.is_none() { fallback.clone() } else { self.clone() }
+    }
+
+    /// A JSON path one key deeper.
+    pub fn key(&self, key: &str) -> Loc {
+        match self {
+            Loc::JsonPath { file, path } => {
+                let mut p: Vec<Seg> = path.to_vec();
+                p.push(Seg::Key(key.into()));
+                Loc::JsonPath { file: *file, path: p.into() }
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// A JSON path one index deeper.
+    pub fn index(&self, index: usize) -> Loc {
+        match self {
+            Loc::JsonPath { file, path } => {
+                let mut p: Vec<Seg> = path.to_vec();
+                p.push(Seg::Index(index as u32));
+                Loc::JsonPath { file: *file, path: p.into() }
+            }
+            other => other.clone(),
+        }
+    }
+}
+
+/// What kind of input a file holds, decided by content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Plan,
+    Terraform,
+    TfVars,
+    CloudFormationJson,
+    CloudFormationYaml,
+    Policy,
+    Other,
+}
+
+pub struct SourceFile {
+    /// The path as the user gave it (or as found below a directory they gave).
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: Arc<str>) -> SourceFile {
+        let mut line_starts = vec![0u32];
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+        SourceFile { path, text, line_starts }
+    }
+
+    /// 1-based line and column (columns count characters) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let offset = offset.min(self.text.len() as u32);
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line] as usize;
+        let mut end = offset as usize;
+        while end > start && !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let col = self.text[start..end].chars().count() + 1;
+        (line + 1, col)
+    }
+
+    pub fn line_start(&self, line0: usize) -> Option<u32> {
+        self.line_starts.get(line0).copied()
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+/// All files of one run.
+#[derive(Default)]
+pub struct SourceDb {
+    files: Vec<SourceFile>,
+}
+
+impl SourceDb {
+    pub fn new() -> SourceDb {
+        SourceDb::default()
+    }
+
+    pub fn add(&mut self, path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.files.push(SourceFile::new(path.into(), text.into()));
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn path(&self, id: FileId) -> &Path {
+        &self.get(id).path
+    }
+
+    pub fn text(&self, id: FileId) -> &str {
+        &self.get(id).text
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The byte span a location stands for, if it can be found.
+    pub fn resolve(&self, loc: &Loc) -> Option<Span> {
+        match loc {
+            Loc::None => None,
+            Loc::Span(s) => Some(*s),
+            Loc::JsonPath { file, path } => {
+                let text = self.files.get(file.0 as usize)?.text.as_bytes();
+                let (start, end) = crate::syntax::json_locate::locate(text, path)?;
+                Some(Span::new(*file, start, end))
+            }
+            Loc::InString { string, start, end } => match string.as_ref() {
+                StringOrigin::JsonLiteral(outer) => {
+                    let lit = self.resolve(outer)?;
+                    let text = self.files.get(lit.file.0 as usize)?.text.as_bytes();
+                    let raw = text.get(lit.start as usize..lit.end as usize)?;
+                    let s = crate::syntax::json_locate::decoded_to_raw(raw, *start as usize)?;
+                    let e = crate::syntax::json_locate::decoded_to_raw(raw, *end as usize)?;
+                    Some(Span::new(lit.file, lit.start as usize + s, lit.start as usize + e))
+                }
+                StringOrigin::Mapped { file, checkpoints } => {
+                    let map = |d: u32| -> u32 {
+                        let i = match checkpoints.binary_search_by_key(&d, |c| c.0) {
+                            Ok(i) => i,
+                            Err(0) => return d,
+                            Err(i) => i - 1,
+                        };
+                        let (dec, raw) = checkpoints[i];
+                        raw + (d - dec)
+                    };
+                    Some(Span { file: *file, start: map(*start), end: map(*end).max(map(*start)) })
+                }
+            },
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! Finds the byte range of one value in a JSON text by its path, without building a tree.
+//!
+//! Plans are parsed into typed structs that carry no spans; a finding's location is a JSON path
+//! that this module resolves by scanning, skipping every subtree that is not on the path.
+
+use crate::source::Seg;
+
+/// The byte range of the value at `path`, or `None` when the path is not in the text.
+pub fn locate(text: &[u8], path: &[Seg]) -> Option<(usize, usize)> {
+    let mut pos = skip_ws(text, skip_bom(text));
+    for seg in path {
+        pos = match seg {
+            Seg::Key(key) => find_member(text, pos, key)?,
+            Seg::Index(i) => find_element(text, pos, *i as usize)?,
+        };
+    }
+    let end = skip_value(text, pos)?;
+    Some((pos, end))
+}
+
+/// The raw offset (from the opening quote of `literal`) of decoded byte `decoded` of the string.
+pub fn decoded_to_raw(literal: &[u8], decoded: usize) -> Option<usize> {
+    if literal.first() != Some(&b'"') {
+        return None;
+    }
+    let mut raw = 1;
+    let mut dec = 0;
+    while dec < decoded {
+        let b = *literal.get(raw)?;
+        if b == b'"' {
+            return Some(raw);
+        }
+        if b == b'\\' {
+            let esc = *literal.get(raw + 1)?;
+            if esc == b'u' {
+                let cp = parse_hex4(literal.get(raw + 2..raw + 6)?)?;
+                let (len, used) = if (0xD800..0xDC00).contains(&cp)
+                    && literal.get(raw + 6) == Some(&b'\\')
+                    && literal.get(raw + 7) == Some(&b'u')
+                {
+                    (4, 12)
+                } else if cp < 0x80 {
+                    (1, 6)
+                } else if cp < 0x800 {
+                    (2, 6)
+                } else {
+                    (3, 6)
+                };
+                dec += len;
+                raw += used;
+            } else {
+                dec += 1;
+                raw += 2;
+            }
+        } else {
+            dec += 1;
+            raw += 1;
+        }
+    }
+    Some(raw)
+}
+
+fn parse_hex4(b: &[u8]) -> Option<u32> {
+    let s = std::str::from_utf8(b).ok()?;
+    u32::from_str_radix(s, 16).ok()
+}
+
+fn skip_bom(text: &[u8]) -> usize {
+    if text.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 }
+}
+
+fn skip_ws(text: &[u8], mut pos: usize) -> usize {
+    while let Some(b) = text.get(pos) {
+        if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            pos += 1;
+        } else {
+            break;
+        }
+    }
+    pos
+}
+
+/// The end of the string literal starting at `pos` (which holds the opening quote).
+fn skip_string(text: &[u8], pos: usize) -> Option<usize> {
+    let mut i = pos + 1;
+    loop {
+        let off = memchr::memchr2(b'"', b'\\', text.get(i..)?)?;
+        i += off;
+        if text[i] == b'\\' {
+            i += 2;
+        } else {
+            return Some(i + 1);
+        }
+    }
+}
+
+/// The end of the value starting at `pos`. Iterative, so deep nesting cannot overflow the stack.
+fn skip_value(text: &[u8], pos: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = pos;
+    loop {
+        let b = *text.get(i)?;
+        match b {
+            b'"' => i = skip_string(text, i)?,
+            b'{' | b'[' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                i += 1;
+            }
+            _ => {
+                if depth == 0 {
+                    // A scalar: runs to the next delimiter.
+                    while let Some(c) = text.get(i) {
+                        if matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                            break;
+                        }
+                        i += 1;
+                    }
+                    return Some(i);
+                }
+                i += 1;
+            }
+        }
+        if depth == 0 {
+            return Some(i);
+        }
+    }
+}
+
+fn find_member(text: &[u8], pos: usize, key: &str) -> Option<usize> {
+    if text.get(pos) != Some(&b'{') {
+        return None;
+    }
+    let mut i = skip_ws(text, pos + 1);
+    loop {
+        match text.get(i)? {
+            b'}' => return None,
+            b'"' => {
+                let end = skip_string(text, i)?;
+                let matches = key_equals(&text[i + 1..end - 1], key);
+                i = skip_ws(text, end);
+                if text.get(i) != Some(&b':') {
+                    return None;
+                }
+                i = skip_ws(text, i + 1);
+                if matches {
+                    return Some(i);
+                }
+                i = skip_ws(text, skip_value(text, i)?);
+                match text.get(i)? {
+                    b',' => i = skip_ws(text, i + 1),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+fn key_equals(raw: &[u8], key: &str) -> bool {
+    if !raw.contains(&b'\\') {
+        return raw == key.as_bytes();
+    }
+    let quoted = [b"\"", raw, b"\""].concat();
+    serde_json::from_slice::<String>(&quoted).is_ok_and(|k| k == key)
+}
+
+fn find_element(text: &[u8], pos: usize, index: usize) -> Option<usize> {
+    if text.get(pos) != Some(&b'[') {
+        return None;
+    }
+    let mut i = skip_ws(text, pos + 1);
+    let mut n = 0;
+    loop {
+        if text.get(i)? == &b']' {
+            return None;
+        }
+        if n == index {
+            return Some(i);
+        }
+        i = skip_ws(text, skip_value(text, i)?);
+        match text.get(i)? {
+            b',' => i = skip_ws(text, i + 1),
+            _ => return None,
+        }
+        n += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(p: &[&str]) -> Vec<Seg> {
+        p.iter()
+            .map(|s| match s.parse::<u32>() {
+                Ok(i) => Seg::Index(i),
+                Err(_) => Seg::Key((*s).into()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_nested_values() {
+        let text = br#"{"a": {"b": [1, {"c": "x\"y"}], "d": true}}"#;
+        let (s, e) = locate(text, &path(&["a", "b", "1", "c"])).unwrap();
+        assert_eq!(&text[s..e], br#""x\"y""#);
+        let (s, e) = locate(text, &path(&["a", "d"])).unwrap();
+        assert_eq!(&text[s..e], b"true");
+        assert!(locate(text, &path(&["a", "z"])).is_none());
+    }
+
+    #[test]
+    fn maps_decoded_offsets_through_escapes() {
+        let lit = br#""{\"Version\":\"2012-10-17\"}""#;
+        // decoded: {"Version":"2012-10-17"}
+        assert_eq!(decoded_to_raw(lit, 0), Some(1));
+        assert_eq!(decoded_to_raw(lit, 1), Some(2)); // the quote before Version is `\"`
+        assert_eq!(decoded_to_raw(lit, 2), Some(4));
+    }
+}

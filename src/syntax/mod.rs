@@ -1,0 +1,6 @@
+//! Format front-ends: spanned trees and span lookups shared by the loaders.
+
+pub mod json_locate;
+pub mod node;
+
+pub use node::{Key, Node, NodeKind, Part, Reference, Why};
