@@ -22,7 +22,11 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
-        Span { file, start: start as u32, end: end.max(start) as u32 }
+        Span {
+            file,
+            start: start as u32,
+            end: end.max(start) as u32,
+        }
     }
 }
 
@@ -40,10 +44,17 @@ pub enum Loc {
     None,
     Span(Span),
     /// A path into a JSON file (plans), resolved lazily by [`SourceDb::resolve`].
-    JsonPath { file: FileId, path: Arc<[Seg]> },
+    JsonPath {
+        file: FileId,
+        path: Arc<[Seg]>,
+    },
     /// A range of a decoded string whose literal sits at `string`: offsets count bytes of the
     /// decoded text (for example a policy document held in a JSON string of a plan).
-    InString { string: Arc<StringOrigin>, start: u32, end: u32 },
+    InString {
+        string: Arc<StringOrigin>,
+        start: u32,
+        end: u32,
+    },
 }
 
 /// The literal that holds an embedded document, and how decoded offsets map to its raw bytes.
@@ -53,7 +64,10 @@ pub enum StringOrigin {
     JsonLiteral(Loc),
     /// Decoded offset → raw file offset checkpoints, sorted by decoded offset; between two
     /// checkpoints the text is copied byte for byte.
-    Mapped { file: FileId, checkpoints: Arc<[(u32, u32)]> },
+    Mapped {
+        file: FileId,
+        checkpoints: Arc<[(u32, u32)]>,
+    },
 }
 
 impl Loc {
@@ -79,7 +93,11 @@ impl Loc {
 
     /// This location if it is set, otherwise `fallback`.
     pub fn or(&self, fallback: &Loc) -> Loc {
-        if self.is_none() { fallback.clone() } else { self.clone() }
+        if self.is_none() {
+            fallback.clone()
+        } else {
+            self.clone()
+        }
     }
 
     /// A JSON path one key deeper.
@@ -88,7 +106,10 @@ impl Loc {
             Loc::JsonPath { file, path } => {
                 let mut p: Vec<Seg> = path.to_vec();
                 p.push(Seg::Key(key.into()));
-                Loc::JsonPath { file: *file, path: p.into() }
+                Loc::JsonPath {
+                    file: *file,
+                    path: p.into(),
+                }
             }
             other => other.clone(),
         }
@@ -100,7 +121,10 @@ impl Loc {
             Loc::JsonPath { file, path } => {
                 let mut p: Vec<Seg> = path.to_vec();
                 p.push(Seg::Index(index as u32));
-                Loc::JsonPath { file: *file, path: p.into() }
+                Loc::JsonPath {
+                    file: *file,
+                    path: p.into(),
+                }
             }
             other => other.clone(),
         }
@@ -130,7 +154,11 @@ impl SourceFile {
     pub fn new(path: PathBuf, text: Arc<str>) -> SourceFile {
         let mut line_starts = vec![0u32];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
-        SourceFile { path, text, line_starts }
+        SourceFile {
+            path,
+            text,
+            line_starts,
+        }
     }
 
     /// 1-based line and column (columns count characters) of a byte offset.
@@ -188,7 +216,10 @@ impl SourceDb {
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
     }
 
     pub fn len(&self) -> usize {
@@ -216,7 +247,11 @@ impl SourceDb {
                     let raw = text.get(lit.start as usize..lit.end as usize)?;
                     let s = crate::syntax::json_locate::decoded_to_raw(raw, *start as usize)?;
                     let e = crate::syntax::json_locate::decoded_to_raw(raw, *end as usize)?;
-                    Some(Span::new(lit.file, lit.start as usize + s, lit.start as usize + e))
+                    Some(Span::new(
+                        lit.file,
+                        lit.start as usize + s,
+                        lit.start as usize + e,
+                    ))
                 }
                 StringOrigin::Mapped { file, checkpoints } => {
                     let map = |d: u32| -> u32 {
@@ -228,7 +263,11 @@ impl SourceDb {
                         let (dec, raw) = checkpoints[i];
                         raw + (d - dec)
                     };
-                    Some(Span { file: *file, start: map(*start), end: map(*end).max(map(*start)) })
+                    Some(Span {
+                        file: *file,
+                        start: map(*start),
+                        end: map(*end).max(map(*start)),
+                    })
                 }
             },
         }

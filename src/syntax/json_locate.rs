@@ -66,7 +66,11 @@ fn parse_hex4(b: &[u8]) -> Option<u32> {
 }
 
 fn skip_bom(text: &[u8]) -> usize {
-    if text.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 }
+    if text.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    }
 }
 
 fn skip_ws(text: &[u8], mut pos: usize) -> usize {

@@ -52,7 +52,10 @@ pub struct Reference {
 
 impl Reference {
     pub fn new(target: impl Into<Box<str>>, attr: impl Into<Box<str>>) -> Reference {
-        Reference { target: target.into(), attr: attr.into() }
+        Reference {
+            target: target.into(),
+            attr: attr.into(),
+        }
     }
 }
 
@@ -88,17 +91,26 @@ impl Node {
     }
 
     pub fn str(text: impl Into<Box<str>>, loc: Loc) -> Node {
-        Node { kind: NodeKind::Str(text.into()), loc }
+        Node {
+            kind: NodeKind::Str(text.into()),
+            loc,
+        }
     }
 
     pub fn unknown(why: impl Into<Box<str>>, loc: Loc) -> Node {
-        Node { kind: NodeKind::Unknown(Why::new(why)), loc }
+        Node {
+            kind: NodeKind::Unknown(Why::new(why)),
+            loc,
+        }
     }
 
     /// The value of the first key equal to `key` (exact match).
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.kind {
-            NodeKind::Map(entries) => entries.iter().find(|(k, _)| &*k.text == key).map(|(_, v)| v),
+            NodeKind::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| &*k.text == key)
+                .map(|(_, v)| v),
             _ => None,
         }
     }
@@ -106,9 +118,10 @@ impl Node {
     /// The value of the first key equal to `key`, ignoring ASCII case.
     pub fn get_ignore_case(&self, key: &str) -> Option<(&Key, &Node)> {
         match &self.kind {
-            NodeKind::Map(entries) => {
-                entries.iter().find(|(k, _)| k.text.eq_ignore_ascii_case(key)).map(|(k, v)| (k, v))
-            }
+            NodeKind::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.text.eq_ignore_ascii_case(key))
+                .map(|(k, v)| (k, v)),
             _ => None,
         }
     }

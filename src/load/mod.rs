@@ -1,0 +1,157 @@
+//! Reads the inputs, recognizes each file's format by content, and turns it into the model.
+//!
+//! Everything format-specific ends here: the rest of repl-lint sees only [`Model`].
+
+pub mod discover;
+pub mod plan;
+pub mod policy_file;
+pub mod text;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::model::{InputError, Model};
+use crate::source::{FileId, FileKind, Loc, SourceDb};
+
+/// What the user told us about the inputs.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// `--account NAME=ID`: NAME is a Terraform provider configuration key (`aws`, `aws.backup`)
+    /// or a CloudFormation template file name / stack name.
+    pub accounts: BTreeMap<String, String>,
+    /// `--var-file` (Terraform).
+    pub var_files: Vec<PathBuf>,
+    /// `--var k=v` (Terraform).
+    pub vars: Vec<(String, String)>,
+    /// `--parameters FILE` (CloudFormation).
+    pub parameter_files: Vec<PathBuf>,
+    /// `--param K=V` (CloudFormation).
+    pub params: Vec<(String, String)>,
+}
+
+/// One input as the user gave it.
+#[derive(Clone, Debug)]
+pub enum Input {
+    Path(PathBuf),
+    /// Standard input (`-`), already read.
+    Stdin(Vec<u8>),
+}
+
+/// Loads every input into one model. Unreadable or unparsable files become input errors; the
+/// other files are still loaded.
+pub fn load(inputs: &[Input], options: &LoadOptions, db: &mut SourceDb) -> Model {
+    let mut model = Model::default();
+    let mut units = Vec::new();
+    for input in inputs {
+        match input {
+            Input::Stdin(bytes) => units.push(discover::Unit::File {
+                path: PathBuf::from("-"),
+                bytes: Some(bytes.clone()),
+            }),
+            Input::Path(path) => discover::discover(path, &mut units, &mut model, db),
+        }
+    }
+    for unit in units {
+        match unit {
+            discover::Unit::File { path, bytes } => {
+                load_file(&path, bytes, options, db, &mut model)
+            }
+            discover::Unit::TerraformModule { dir, files } => {
+                load_terraform_module(&dir, &files, options, db, &mut model)
+            }
+        }
+    }
+    model
+}
+
+fn load_file(
+    path: &Path,
+    bytes: Option<Vec<u8>>,
+    options: &LoadOptions,
+    db: &mut SourceDb,
+    model: &mut Model,
+) {
+    let bytes = match bytes {
+        Some(b) => b,
+        None => match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                let file = db.add(path, "");
+                model.input_errors.push(InputError {
+                    loc: Loc::None,
+                    file,
+                    message: format!("cannot read {}: {e}", path.display()),
+                    warning: false,
+                });
+                return;
+            }
+        },
+    };
+    let text = match text::decode(&bytes) {
+        Ok(t) => t,
+        Err(message) => {
+            let file = db.add(path, "");
+            model.input_errors.push(InputError {
+                loc: Loc::None,
+                file,
+                message,
+                warning: false,
+            });
+            return;
+        }
+    };
+    let kind = text::sniff(path, &text);
+    let file = db.add(path, text);
+    load_text(file, kind, options, db, model);
+}
+
+/// Loads one file whose text is already in `db`.
+pub fn load_text(
+    file: FileId,
+    kind: FileKind,
+    options: &LoadOptions,
+    db: &SourceDb,
+    model: &mut Model,
+) {
+    let text = db.text(file);
+    match kind {
+        FileKind::Plan => model.merge(plan::load(file, text, options)),
+        FileKind::Policy => model.merge(policy_file::load(file, text)),
+        FileKind::CloudFormationJson | FileKind::CloudFormationYaml => {
+            model.input_errors.push(InputError {
+                loc: Loc::None,
+                file,
+                message: "CloudFormation templates are not supported yet".into(),
+                warning: true,
+            });
+        }
+        FileKind::Terraform | FileKind::TfVars => {}
+        FileKind::Other => model.input_errors.push(InputError {
+            loc: Loc::span(file, 0, text.len().min(1)),
+            file,
+            message: "not a Terraform plan, Terraform configuration, CloudFormation template or policy document"
+                .into(),
+            warning: false,
+        }),
+    }
+}
+
+fn load_terraform_module(
+    dir: &Path,
+    files: &[PathBuf],
+    _options: &LoadOptions,
+    db: &mut SourceDb,
+    model: &mut Model,
+) {
+    let file = db.add(dir, "");
+    let _ = files;
+    model.notes.push(InputError {
+        loc: Loc::None,
+        file,
+        message: format!(
+            "{}: Terraform sources are not analyzed yet; pass the plan (`terraform show -json`)",
+            dir.display()
+        ),
+        warning: true,
+    });
+}

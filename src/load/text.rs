@@ -1,0 +1,100 @@
+//! Bytes to text, and which format a text is in.
+
+use std::path::Path;
+
+use crate::source::FileKind;
+
+/// Decodes a file: UTF-8 with or without BOM, or UTF-16 with a BOM (as PowerShell's `>` writes).
+pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return utf8(rest);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, u16::from_le_bytes);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, u16::from_be_bytes);
+    }
+    utf8(bytes)
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, String> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => Err(format!(
+            "the file is not valid UTF-8 (invalid byte at offset {}); save it as UTF-8",
+            e.valid_up_to()
+        )),
+    }
+}
+
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, String> {
+    if bytes.len() % 2 != 0 {
+        return Err("the file looks like UTF-16 but has an odd number of bytes".into());
+    }
+    let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .map_err(|_| {
+            "the file is UTF-16 with an invalid surrogate pair; save it as UTF-8".to_string()
+        })
+}
+
+/// Recognizes a file's format by its content (and, for HCL, its name).
+pub fn sniff(path: &Path, text: &str) -> FileKind {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.ends_with(".tf") {
+        return FileKind::Terraform;
+    }
+    if name.ends_with(".tfvars") {
+        return FileKind::TfVars;
+    }
+    let head = text.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with('{') || head.starts_with('[') {
+        // Look only at the first part of a large file: plans start with `format_version`.
+        let window = &text[..floor_char_boundary(text, 4096)];
+        if window.contains("\"format_version\"")
+            && (text.contains("\"planned_values\"")
+                || text.contains("\"resource_changes\"")
+                || text.contains("\"values\""))
+        {
+            return FileKind::Plan;
+        }
+        if text.contains("\"Resources\"") && text.contains("\"AWS::") {
+            return FileKind::CloudFormationJson;
+        }
+        if text.contains("\"Statement\"") || text.contains("\"statement\"") {
+            return FileKind::Policy;
+        }
+        if name.ends_with(".tf.json") {
+            return FileKind::Terraform;
+        }
+        return FileKind::Other;
+    }
+    let yamlish = name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template");
+    if (yamlish || text.contains("AWSTemplateFormatVersion")) && text.contains("Resources") {
+        return FileKind::CloudFormationYaml;
+    }
+    FileKind::Other
+}
+
+fn floor_char_boundary(text: &str, max: usize) -> usize {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_boms_and_utf16() {
+        assert_eq!(decode(b"\xEF\xBB\xBF{}").unwrap(), "{}");
+        assert_eq!(decode(b"\xFF\xFE{\x00}\x00").unwrap(), "{}");
+        assert!(decode(b"\xFF\xFE{").is_err());
+        assert!(decode(b"{\xC3}").unwrap_err().contains("UTF-8"));
+    }
+}
