@@ -649,3 +649,207 @@ impl Reader {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileId, Span};
+    use crate::syntax::node::{Part, Reference};
+
+    fn read(text: &str, kind: PolicyKind) -> (Policy, Vec<PolicyIssue>) {
+        Policy::parse(text, FileId(0), kind).expect("valid JSON")
+    }
+
+    fn slice<'t>(text: &'t str, loc: &Loc) -> &'t str {
+        match loc {
+            Loc::Span(Span { start, end, .. }) => &text[*start as usize..*end as usize],
+            _ => panic!("no span: {loc:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_every_element_with_locations() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [
+            {"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": ["arn:aws:s3:::b/*", "arn:aws:s3:::c/*"]},
+            {"Effect": "Deny", "NotAction": ["s3:*"], "NotResource": "*",
+             "Condition": {"ForAnyValue:StringLikeIfExists": {"aws:TagKeys": ["a*", true, 5]}}}]}"#;
+        let (p, issues) = read(text, PolicyKind::Identity);
+        assert!(issues.is_empty(), "{issues:?}");
+        assert!(p.variables_enabled());
+        assert_eq!(p.statements.len(), 2);
+        let s0 = &p.statements[0];
+        assert_eq!(s0.sid.as_ref().unwrap().text, "A");
+        assert_eq!(s0.effect, Some(Effect::Allow));
+        let Some(ResourceSpec::Resource(r)) = &s0.resource else {
+            panic!()
+        };
+        assert_eq!(slice(text, &r[1].loc), "\"arn:aws:s3:::c/*\"");
+        assert!(slice(text, &s0.loc).starts_with("{\"Sid\": \"A\""));
+        let s1 = &p.statements[1];
+        assert!(matches!(&s1.action, Some(ActionSpec::NotAction(a)) if a[0].text == "s3:*"));
+        assert!(matches!(&s1.resource, Some(ResourceSpec::NotResource(_))));
+        let c = &s1.conditions[0];
+        let op = c.operator.unwrap();
+        assert!(op.if_exists);
+        assert_eq!(
+            c.values.iter().map(|v| v.text.as_str()).collect::<Vec<_>>(),
+            ["a*", "true", "5"]
+        );
+        assert_eq!(slice(text, &c.key.loc), "\"aws:TagKeys\"");
+    }
+
+    #[test]
+    fn principal_forms() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"},
+            {"Effect": "Allow", "Principal": {"AWS": ["123456789012", "arn:aws:iam::1:role/r"], "Service": "s3.amazonaws.com",
+              "Federated": "cognito-identity.amazonaws.com", "CanonicalUser": "abc"}, "Action": "s3:*", "Resource": "*"},
+            {"Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::1:root"}, "Action": "s3:*", "Resource": "*"}]}"#;
+        let (p, issues) = read(text, PolicyKind::Bucket);
+        assert!(issues.is_empty(), "{issues:?}");
+        let Some(PrincipalSpec::Principal(a)) = &p.statements[0].principal else {
+            panic!()
+        };
+        assert_eq!(a[0].kind, PrincipalType::Wildcard);
+        let Some(PrincipalSpec::Principal(b)) = &p.statements[1].principal else {
+            panic!()
+        };
+        let kinds: Vec<_> = b.iter().map(|i| i.kind.clone()).collect();
+        assert_eq!(
+            kinds,
+            [
+                PrincipalType::Aws,
+                PrincipalType::Aws,
+                PrincipalType::Service,
+                PrincipalType::Federated,
+                PrincipalType::CanonicalUser
+            ]
+        );
+        assert!(matches!(
+            &p.statements[2].principal,
+            Some(PrincipalSpec::NotPrincipal(_))
+        ));
+    }
+
+    #[test]
+    fn issues_with_locations() {
+        let text = "{\"Version\": \"2012\u{2013}10\u{2013}17\", \"Statement\": [{\"Effect\": \"allow\", \"Action\": 5, \"Resource\": \"*\", \"Principal\": \"*\", \"Condition\": {\"StringEqualz\": {\"k\": \"v\"}}, \"effect\": 1}]}";
+        let (p, issues) = read(text, PolicyKind::Identity);
+        let find = |k: IssueKind| {
+            issues
+                .iter()
+                .find(|i| i.kind == k)
+                .unwrap_or_else(|| panic!("no {k:?} in {issues:?}"))
+        };
+        let v = find(IssueKind::InvalidVersion);
+        assert!(v.message.contains("typographic dash"), "{}", v.message);
+        assert_eq!(slice(text, &v.loc), "\"2012\u{2013}10\u{2013}17\"");
+        assert!(!p.variables_enabled());
+        assert_eq!(
+            slice(text, &find(IssueKind::InvalidEffect).loc),
+            "\"allow\""
+        );
+        assert_eq!(slice(text, &find(IssueKind::WrongType).loc), "5");
+        assert_eq!(
+            slice(text, &find(IssueKind::PrincipalNotAllowed).loc),
+            "\"Principal\""
+        );
+        let op = find(IssueKind::UnknownOperator);
+        assert_eq!(slice(text, &op.loc), "\"StringEqualz\"");
+        assert!(p.statements[0].is_invalid());
+        assert!(
+            find(IssueKind::UnknownElement)
+                .message
+                .contains("did you mean \"Effect\"")
+        );
+        assert_eq!(
+            find(IssueKind::UnknownOperator).kind.severity(),
+            Severity::Error
+        );
+    }
+
+    #[test]
+    fn missing_and_conflicting_elements() {
+        let (_, issues) = read(
+            r#"{"Statement": {"Effect": "Allow", "Action": "s3:*", "NotAction": "s3:Get*"}}"#,
+            PolicyKind::Bucket,
+        );
+        let kinds: Vec<_> = issues.iter().map(|i| i.kind).collect();
+        assert!(kinds.contains(&IssueKind::MissingVersion));
+        assert!(kinds.contains(&IssueKind::ConflictingElements));
+        assert!(kinds.contains(&IssueKind::MissingElement), "{kinds:?}");
+        let (_, issues) = read(r#"[1]"#, PolicyKind::Identity);
+        assert_eq!(issues[0].kind, IssueKind::NotAnObject);
+        let (_, issues) = read(
+            r#"{"Version": "2012-10-17", "Statement": "x"}"#,
+            PolicyKind::Identity,
+        );
+        assert_eq!(issues[0].kind, IssueKind::WrongType);
+        let (_, issues) = read(
+            r#"{"Version": "2012-10-17", "Version": "2008-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:role/*"}, "Action": "sts:AssumeRole"}]}"#,
+            PolicyKind::Trust,
+        );
+        let kinds: Vec<_> = issues.iter().map(|i| i.kind).collect();
+        assert_eq!(
+            kinds,
+            [IssueKind::DuplicateKey, IssueKind::InvalidPrincipal]
+        );
+    }
+
+    #[test]
+    fn templates_and_unknowns_become_atoms() {
+        let loc = Loc::None;
+        let key = |t: &str| crate::syntax::node::Key {
+            text: t.into(),
+            loc: Loc::None,
+        };
+        let resource = Node::new(
+            NodeKind::Template(vec![
+                Part::Ref(Reference::new("aws_s3_bucket.dst", "arn")),
+                Part::Lit("/*".into()),
+            ]),
+            loc.clone(),
+        );
+        let stmt = Node::new(
+            NodeKind::Map(vec![
+                (key("Effect"), Node::str("Allow", loc.clone())),
+                (
+                    key("Action"),
+                    Node::unknown("known after apply", loc.clone()),
+                ),
+                (key("Resource"), resource),
+            ]),
+            loc.clone(),
+        );
+        let doc = Node::new(
+            NodeKind::Map(vec![
+                (key("Version"), Node::str("2012-10-17", loc.clone())),
+                (
+                    key("Statement"),
+                    Node::new(
+                        NodeKind::List(vec![
+                            stmt,
+                            Node::unknown("computed statement", loc.clone()),
+                        ]),
+                        loc.clone(),
+                    ),
+                ),
+            ]),
+            loc,
+        );
+        let (p, issues) = Policy::from_node(&doc, PolicyKind::Identity);
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(p.opaque, ["computed statement"]);
+        let Some(ResourceSpec::Resource(r)) = &p.statements[0].resource else {
+            panic!()
+        };
+        assert_eq!(
+            r[0].text,
+            format!("{}/*", atom::identity("aws_s3_bucket.dst.arn"))
+        );
+        let Some(ActionSpec::Action(a)) = &p.statements[0].action else {
+            panic!()
+        };
+        assert_eq!(a[0].text, atom::unknown("known after apply"));
+    }
+}
