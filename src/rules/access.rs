@@ -136,10 +136,12 @@ impl<'g> RoleAccess<'g> {
             .scps_for(role.account.concrete())
             .into_iter()
             .map(|level| {
-                level
-                    .into_iter()
-                    .filter_map(|id| parsed(g, id).ok())
-                    .collect()
+                let mut policies: Vec<&iam::Policy> =
+                    level.iter().filter_map(|id| parsed(g, *id).ok()).collect();
+                if g.scp_level_allows_nothing(&level) {
+                    policies.push(g.full_aws_access());
+                }
+                policies
             })
             .collect();
         RoleAccess {
