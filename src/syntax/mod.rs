@@ -2,5 +2,6 @@
 
 pub mod json_locate;
 pub mod node;
+pub mod yaml;
 
 pub use node::{Key, Node, NodeKind, Part, Reference, Why};
