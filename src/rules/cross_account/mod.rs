@@ -1,0 +1,1 @@
+//! G. Cross-account destination bucket policy.

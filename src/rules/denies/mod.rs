@@ -1,0 +1,1 @@
+//! P. Explicit denies and guardrails.

@@ -1,0 +1,1 @@
+//! F. Role identity permissions on the destination.

@@ -1,0 +1,9 @@
+//! K. Encryption and KMS.
+
+mod kms_aws_managed_xacct;
+mod kms_opt_in_missing;
+mod kms_replica_key_missing;
+
+pub use kms_aws_managed_xacct::KmsAwsManagedXacct;
+pub use kms_opt_in_missing::KmsOptInMissing;
+pub use kms_replica_key_missing::KmsReplicaKeyMissing;

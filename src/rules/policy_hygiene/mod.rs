@@ -1,0 +1,1 @@
+//! A. Policy-document hygiene.

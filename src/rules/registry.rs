@@ -1,0 +1,24 @@
+//! The one list of rules.
+
+use super::*;
+
+pub static RULES: &[&dyn Rule] = &[
+    &versioning::VerSrcNotEnabled,
+    &versioning::VerDstNotEnabled,
+    &config_basics::RcRoleNotRoleArn,
+    &config_basics::RcDestNotBucketArn,
+    &config_basics::RcDestIsSource,
+    &config_basics::RcRuleDisabled,
+    &ownership::OwnActNeedsAccount,
+    &delete_markers::DelTagFilter,
+    &kms::KmsOptInMissing,
+    &kms::KmsReplicaKeyMissing,
+    &kms::KmsAwsManagedXacct,
+    &object_lock::OlDestinationNotEnabled,
+    &rtc::RtcRequiresMetrics,
+];
+
+/// The rule with this id.
+pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.meta().id == id)
+}

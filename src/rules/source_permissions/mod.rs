@@ -1,0 +1,1 @@
+//! E. Role permissions on the source.

@@ -1,0 +1,1 @@
+//! D. Role trust policy.
