@@ -261,7 +261,7 @@ impl<'a> Evaluator<'a> {
         };
         match known {
             Some(text) => Node::str(text, loc.clone()),
-            None => self.symbolic(logical, "Ref", loc),
+            None => self.symbolic(logical, "", loc),
         }
     }
 

@@ -6,8 +6,10 @@
 //! `.template` (and without the `.template` CDK adds), or the stack name from a CDK assembly.
 //!
 //! A reference to a resource is `Reference { target: "<qualifier>:<LogicalId>", attr }` where
-//! `attr` is the `Fn::GetAtt` attribute (`Arn`) or `Ref` for what `Ref` returns: the name of a
+//! `attr` is the `Fn::GetAtt` attribute (`Arn`), or empty for what `Ref` returns: the name of a
 //! bucket or role, the id of a key, the ARN of a managed policy, the id of an Organizations policy.
+//! A model item never refers to itself: what AWS assigns (a key's id, a generated name) is
+//! `Value::Unknown`, and the graph derives ARNs from names where AWS does.
 
 pub mod cdk;
 mod intrinsics;
@@ -175,9 +177,17 @@ pub fn parse(
     text: &str,
     kind: FileKind,
 ) -> Result<(Node, Vec<InputError>), InputError> {
-    let _ = kind;
-    // JSON templates go through the YAML reader as well (JSON is YAML's flow style) until the
-    // strict JSON parser is available; the spans are the same.
+    if kind == FileKind::CloudFormationJson {
+        let root = crate::syntax::json::parse(text, file).map_err(|e| InputError {
+            loc: e.loc,
+            file,
+            message: format!("invalid JSON: {}", e.message),
+            warning: false,
+        })?;
+        let mut warnings = Vec::new();
+        duplicate_keys(&root, file, &mut warnings, 0);
+        return template_root(root, file).map(|root| (root, warnings));
+    }
     let docs = crate::syntax::yaml::parse(text, file).map_err(|e| InputError {
         loc: Loc::Span(e.span),
         file,
@@ -185,16 +195,53 @@ pub fn parse(
         warning: false,
     })?;
     let converted = yaml::convert(&docs, file)?;
-    if !matches!(converted.root.kind, crate::syntax::NodeKind::Map(_)) {
-        return Err(InputError {
-            loc: converted.root.loc.clone(),
-            file,
-            message: format!(
-                "a CloudFormation template is an object, found {}",
-                converted.root.type_name()
-            ),
-            warning: false,
-        });
+    template_root(converted.root, file).map(|root| (root, converted.warnings))
+}
+
+fn template_root(root: Node, file: FileId) -> Result<Node, InputError> {
+    if matches!(root.kind, crate::syntax::NodeKind::Map(_)) {
+        return Ok(root);
     }
-    Ok((converted.root, converted.warnings))
+    Err(InputError {
+        loc: root.loc.clone(),
+        file,
+        message: format!(
+            "a CloudFormation template is an object, found {}",
+            root.type_name()
+        ),
+        warning: false,
+    })
+}
+
+/// CloudFormation rejects duplicate keys, which a JSON reader would silently collapse.
+fn duplicate_keys(node: &Node, file: FileId, out: &mut Vec<InputError>, depth: usize) {
+    use crate::syntax::NodeKind;
+    if depth > crate::syntax::json::MAX_DEPTH {
+        return;
+    }
+    match &node.kind {
+        NodeKind::Map(entries) => {
+            let mut seen = std::collections::HashSet::new();
+            for (k, v) in entries {
+                if !seen.insert(&*k.text) {
+                    out.push(InputError {
+                        loc: k.loc.clone(),
+                        file,
+                        message: format!(
+                            "duplicate key {}: CloudFormation rejects templates with duplicate keys; the first one is used",
+                            k.text
+                        ),
+                        warning: true,
+                    });
+                }
+                duplicate_keys(v, file, out, depth + 1);
+            }
+        }
+        NodeKind::List(items) => {
+            for item in items {
+                duplicate_keys(item, file, out, depth + 1);
+            }
+        }
+        _ => {}
+    }
 }

@@ -110,10 +110,12 @@ struct Res<'a, 'b, 'e> {
 }
 
 impl Res<'_, '_, '_> {
-    fn self_ref(&self, attr: &str, loc: &Loc) -> Value<String> {
-        Value::Ref(
-            Reference::new(self.origin.address.clone(), attr),
-            loc.clone(),
+    /// What AWS assigns at deploy. Never a reference to the item itself: the graph would resolve
+    /// it by asking the item again.
+    fn assigned(&self, what: &str) -> Value<String> {
+        Value::unknown(
+            format!("{what} of {} is assigned at deploy", self.origin.address),
+            self.origin.header.clone(),
         )
     }
 
@@ -150,7 +152,7 @@ impl Res<'_, '_, '_> {
                 format!("arn:{}:s3:::{n}", self.cx.ev.stack.partition()),
                 l.clone(),
             ),
-            _ => self.self_ref("Arn", &self.origin.header),
+            _ => self.assigned("the ARN"),
         };
         let object_lock_enabled = match p.get("ObjectLockEnabled") {
             Some(n) => vbool(Some(n), p),
@@ -211,7 +213,10 @@ impl Res<'_, '_, '_> {
             };
             model.replications.push(Replication {
                 origin,
-                source: self.self_ref("Ref", &rc.loc),
+                source: Value::Ref(
+                    Reference::new(self.origin.address.clone(), ""),
+                    rc.loc.clone(),
+                ),
                 role: vstr(rc.get("Role"), rc),
                 token: Value::Absent(rc.loc.clone()),
                 rules,
@@ -265,7 +270,7 @@ impl Res<'_, '_, '_> {
                     l.clone(),
                 )
             }
-            _ => self.self_ref("Arn", &self.origin.header),
+            _ => self.assigned("the ARN"),
         };
         let inline_policies = p
             .get("Policies")
@@ -319,7 +324,7 @@ impl Res<'_, '_, '_> {
                     l.clone(),
                 )
             }
-            _ => self.self_ref("Ref", &self.origin.header),
+            _ => self.assigned("the ARN"),
         };
         model.managed_policies.push(ManagedPolicy {
             origin: self.origin.clone(),
@@ -333,10 +338,11 @@ impl Res<'_, '_, '_> {
     fn key(&self, model: &mut Model, replica: bool) {
         let p = self.props;
         let header = &self.origin.header;
+        let _ = self.logical;
         model.keys.push(Key {
             origin: self.origin.clone(),
-            arn: self.self_ref("Arn", header),
-            key_id: self.self_ref("Ref", header),
+            arn: self.assigned("the key ARN"),
+            key_id: self.assigned("the key id"),
             account: self.account(),
             region: self.region(),
             policy: p.get("KeyPolicy").map(|d| self.cx.doc(Some(d), p)),
@@ -372,7 +378,7 @@ impl Res<'_, '_, '_> {
         let _ = self.logical;
         model.org_policies.push(OrgPolicy {
             origin: self.origin.clone(),
-            id: self.self_ref("Ref", &self.origin.header),
+            id: self.assigned("the policy id"),
             kind: vstr(p.get("Type"), p),
             document: self.cx.doc(p.get("Content"), p),
             targets: vlist(p.get("TargetIds")),
