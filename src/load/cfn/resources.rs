@@ -13,6 +13,22 @@ use crate::model::{
 use crate::source::{FileId, FileKind, Loc, StringOrigin};
 use crate::syntax::{Node, NodeKind, Part, Reference};
 
+/// Property lookup on evaluated nodes: inside a value that is unknown (an undecided `Fn::If`),
+/// every property is unknown for the same reason rather than absent, so that no rule reports a
+/// missing setting that may well be there.
+trait At {
+    fn at(&self, key: &str) -> Option<&Node>;
+}
+
+impl At for Node {
+    fn at(&self, key: &str) -> Option<&Node> {
+        match self.kind {
+            NodeKind::Unknown(_) => Some(self),
+            _ => self.get(key),
+        }
+    }
+}
+
 struct Cx<'a, 'e> {
     ev: &'a Evaluator<'e>,
     file: FileId,
@@ -34,11 +50,11 @@ pub fn emit(
         text,
         json: kind == FileKind::CloudFormationJson,
     };
-    let Some(resources) = root.get("Resources") else {
+    let Some(resources) = root.at("Resources") else {
         return;
     };
     for (key, decl) in resources.entries() {
-        let ty = decl.get("Type").and_then(Node::as_str).unwrap_or("");
+        let ty = decl.at("Type").and_then(Node::as_str).unwrap_or("");
         if !ty.starts_with("AWS::S3::")
             && !ty.starts_with("AWS::IAM::")
             && !ty.starts_with("AWS::KMS::")
@@ -46,7 +62,7 @@ pub fn emit(
         {
             continue;
         }
-        if let Some(cond) = decl.get("Condition").and_then(Node::as_str)
+        if let Some(cond) = decl.at("Condition").and_then(Node::as_str)
             && ev.condition(cond, &decl.loc) == Some(false)
         {
             continue;
@@ -59,12 +75,12 @@ pub fn emit(
         };
         let empty = Node::new(NodeKind::Map(Vec::new()), key.loc.clone());
         let props = decl
-            .get("Properties")
+            .at("Properties")
             .and_then(|p| ev.eval(p))
             .unwrap_or(empty);
         let props = match props.kind {
             NodeKind::Map(_) => props,
-            NodeKind::Unknown(_) => Node::new(NodeKind::Map(Vec::new()), props.loc),
+            NodeKind::Unknown(_) => props,
             _ => Node::new(NodeKind::Map(Vec::new()), props.loc),
         };
         let depends_on = depends_on(decl, ev);
@@ -91,7 +107,7 @@ pub fn emit(
 }
 
 fn depends_on(decl: &Node, ev: &Evaluator<'_>) -> Vec<String> {
-    match decl.get("DependsOn").map(|d| &d.kind) {
+    match decl.at("DependsOn").map(|d| &d.kind) {
         Some(NodeKind::Str(s)) => vec![ev.qualify(s)],
         Some(NodeKind::List(items)) => items
             .iter()
@@ -137,7 +153,7 @@ impl Res<'_, '_, '_> {
 
     fn bucket(&self, model: &mut Model, depends_on: Vec<String>) {
         let p = self.props;
-        let name = match p.get("BucketName") {
+        let name = match p.at("BucketName") {
             Some(n) => vstr(Some(n), p),
             None => Value::unknown(
                 format!(
@@ -154,18 +170,18 @@ impl Res<'_, '_, '_> {
             ),
             _ => self.assigned("the ARN"),
         };
-        let object_lock_enabled = match p.get("ObjectLockEnabled") {
+        let object_lock_enabled = match p.at("ObjectLockEnabled") {
             Some(n) => vbool(Some(n), p),
-            None => match p.get("ObjectLockConfiguration").and_then(|c| {
-                c.get("ObjectLockEnabled")
+            None => match p.at("ObjectLockConfiguration").and_then(|c| {
+                c.at("ObjectLockEnabled")
                     .map(|e| vstr(Some(e), c).map(|s| s.eq_ignore_ascii_case("Enabled")))
             }) {
                 Some(v) => v,
                 None => Value::Absent(p.loc.clone()),
             },
         };
-        let versioning = match p.get("VersioningConfiguration") {
-            Some(v) => vstr(v.get("Status"), v).map(|s| match s.as_str() {
+        let versioning = match p.at("VersioningConfiguration") {
+            Some(v) => vstr(v.at("Status"), v).map(|s| match s.as_str() {
                 "Enabled" => Versioning::Enabled,
                 "Suspended" => Versioning::Suspended,
                 _ => Versioning::Disabled,
@@ -177,38 +193,51 @@ impl Res<'_, '_, '_> {
             },
         };
         let ownership = p
-            .get("OwnershipControls")
-            .and_then(|o| o.get("Rules"))
+            .at("OwnershipControls")
+            .and_then(|o| o.at("Rules"))
             .and_then(Node::as_list)
             .and_then(|rules| rules.first())
-            .map(|r| vstr(r.get("ObjectOwnership"), r))
+            .map(|r| vstr(r.at("ObjectOwnership"), r))
             .unwrap_or(Value::Absent(p.loc.clone()));
         let settings = BucketSettings {
             versioning,
             object_lock: object_lock_enabled,
             ownership,
-            sse: p.get("BucketEncryption").map(sse),
+            sse: p.at("BucketEncryption").map(sse),
             policy: None,
-            public_access_block: p.get("PublicAccessBlockConfiguration").map(|b| {
+            public_access_block: p.at("PublicAccessBlockConfiguration").map(|b| {
                 PublicAccessBlock {
-                    block_public_acls: vbool(b.get("BlockPublicAcls"), b),
-                    ignore_public_acls: vbool(b.get("IgnorePublicAcls"), b),
-                    block_public_policy: vbool(b.get("BlockPublicPolicy"), b),
-                    restrict_public_buckets: vbool(b.get("RestrictPublicBuckets"), b),
+                    block_public_acls: vbool(b.at("BlockPublicAcls"), b),
+                    ignore_public_acls: vbool(b.at("IgnorePublicAcls"), b),
+                    block_public_policy: vbool(b.at("BlockPublicPolicy"), b),
+                    restrict_public_buckets: vbool(b.at("RestrictPublicBuckets"), b),
                 }
             }),
             request_payer: Value::Absent(p.loc.clone()),
         };
-        if let Some(rc) = p.get("ReplicationConfiguration") {
+        if let Some(rc) = p.at("ReplicationConfiguration")
+            && let NodeKind::Unknown(why) = &rc.kind
+        {
+            model.notes.push(crate::model::InputError {
+                loc: rc.loc.clone(),
+                file: self.cx.file,
+                message: format!(
+                    "the replication configuration of {} is not checked: {why}",
+                    self.origin.address
+                ),
+                warning: true,
+            });
+        } else if let Some(rc) = p.at("ReplicationConfiguration") {
             let rules = rc
-                .get("Rules")
+                .at("Rules")
                 .and_then(Node::as_list)
                 .unwrap_or(&[])
                 .iter()
                 .map(rule)
                 .collect();
+            // Its own address: the graph finds the bucket by the bucket's address.
             let origin = Origin {
-                header: self.origin.header.clone(),
+                address: format!("{}.ReplicationConfiguration", self.origin.address),
                 ..self.origin.clone()
             };
             model.replications.push(Replication {
@@ -217,7 +246,7 @@ impl Res<'_, '_, '_> {
                     Reference::new(self.origin.address.clone(), ""),
                     rc.loc.clone(),
                 ),
-                role: vstr(rc.get("Role"), rc),
+                role: vstr(rc.at("Role"), rc),
                 token: Value::Absent(rc.loc.clone()),
                 rules,
                 depends_on,
@@ -237,10 +266,10 @@ impl Res<'_, '_, '_> {
         let p = self.props;
         model.bucket_settings.push(BucketSettingsResource {
             origin: self.origin.clone(),
-            bucket: vstr(p.get("Bucket"), p),
+            bucket: vstr(p.at("Bucket"), p),
             expected_owner: Value::Absent(p.loc.clone()),
             settings: BucketSettings {
-                policy: Some(self.cx.doc(p.get("PolicyDocument"), p)),
+                policy: Some(self.cx.doc(p.at("PolicyDocument"), p)),
                 ..BucketSettings::default()
             },
         });
@@ -248,7 +277,7 @@ impl Res<'_, '_, '_> {
 
     fn role(&self, model: &mut Model) {
         let p = self.props;
-        let name = match p.get("RoleName") {
+        let name = match p.at("RoleName") {
             Some(n) => vstr(Some(n), p),
             None => Value::unknown(
                 format!(
@@ -258,7 +287,7 @@ impl Res<'_, '_, '_> {
                 self.origin.header.clone(),
             ),
         };
-        let path = vstr(p.get("Path"), p);
+        let path = vstr(p.at("Path"), p);
         let arn = match (&name, &self.cx.ev.stack.account) {
             (Value::Known(n, l), Some(account)) if !path.is_present() || path.is_known() => {
                 Value::Known(
@@ -273,11 +302,11 @@ impl Res<'_, '_, '_> {
             _ => self.assigned("the ARN"),
         };
         let inline_policies = p
-            .get("Policies")
+            .at("Policies")
             .and_then(Node::as_list)
             .unwrap_or(&[])
             .iter()
-            .map(|pol| self.cx.doc(pol.get("PolicyDocument"), pol))
+            .map(|pol| self.cx.doc(pol.at("PolicyDocument"), pol))
             .collect();
         model.roles.push(Role {
             origin: self.origin.clone(),
@@ -286,11 +315,11 @@ impl Res<'_, '_, '_> {
             arn,
             account: self.account(),
             trust: p
-                .get("AssumeRolePolicyDocument")
+                .at("AssumeRolePolicyDocument")
                 .map(|d| self.cx.doc(Some(d), p)),
             inline_policies,
-            managed_policy_arns: vlist(p.get("ManagedPolicyArns")),
-            boundary: vstr(p.get("PermissionsBoundary"), p),
+            managed_policy_arns: vlist(p.at("ManagedPolicyArns")),
+            boundary: vstr(p.at("PermissionsBoundary"), p),
         });
     }
 
@@ -305,14 +334,14 @@ impl Res<'_, '_, '_> {
         model.role_policy_attachments.push(RolePolicyAttachment {
             origin: self.origin.clone(),
             roles,
-            policy: AttachedPolicy::Inline(self.cx.doc(p.get("PolicyDocument"), p)),
+            policy: AttachedPolicy::Inline(self.cx.doc(p.at("PolicyDocument"), p)),
         });
     }
 
     fn managed_policy(&self, model: &mut Model) {
         let p = self.props;
-        let name = vstr(p.get("ManagedPolicyName"), p);
-        let path = vstr(p.get("Path"), p);
+        let name = vstr(p.at("ManagedPolicyName"), p);
+        let path = vstr(p.at("Path"), p);
         let arn = match (&name, &self.cx.ev.stack.account) {
             (Value::Known(n, l), Some(account)) if !path.is_present() || path.is_known() => {
                 Value::Known(
@@ -330,8 +359,8 @@ impl Res<'_, '_, '_> {
             origin: self.origin.clone(),
             name,
             arn,
-            document: self.cx.doc(p.get("PolicyDocument"), p),
-            roles: vlist(p.get("Roles")),
+            document: self.cx.doc(p.at("PolicyDocument"), p),
+            roles: vlist(p.at("Roles")),
         });
     }
 
@@ -345,17 +374,17 @@ impl Res<'_, '_, '_> {
             key_id: self.assigned("the key id"),
             account: self.account(),
             region: self.region(),
-            policy: p.get("KeyPolicy").map(|d| self.cx.doc(Some(d), p)),
-            enabled: vbool(p.get("Enabled"), p),
-            key_spec: vstr(p.get("KeySpec"), p),
-            key_usage: vstr(p.get("KeyUsage"), p),
+            policy: p.at("KeyPolicy").map(|d| self.cx.doc(Some(d), p)),
+            enabled: vbool(p.at("Enabled"), p),
+            key_spec: vstr(p.at("KeySpec"), p),
+            key_usage: vstr(p.at("KeyUsage"), p),
             multi_region: if replica {
                 Value::Known(true, header.clone())
             } else {
-                vbool(p.get("MultiRegion"), p)
+                vbool(p.at("MultiRegion"), p)
             },
             primary: if replica {
-                vstr(p.get("PrimaryKeyArn"), p)
+                vstr(p.at("PrimaryKeyArn"), p)
             } else {
                 Value::Absent(p.loc.clone())
             },
@@ -366,8 +395,8 @@ impl Res<'_, '_, '_> {
         let p = self.props;
         model.aliases.push(KeyAlias {
             origin: self.origin.clone(),
-            name: vstr(p.get("AliasName"), p),
-            target: vstr(p.get("TargetKeyId"), p),
+            name: vstr(p.at("AliasName"), p),
+            target: vstr(p.at("TargetKeyId"), p),
             account: self.account(),
             region: self.region(),
         });
@@ -379,9 +408,9 @@ impl Res<'_, '_, '_> {
         model.org_policies.push(OrgPolicy {
             origin: self.origin.clone(),
             id: self.assigned("the policy id"),
-            kind: vstr(p.get("Type"), p),
-            document: self.cx.doc(p.get("Content"), p),
-            targets: vlist(p.get("TargetIds")),
+            kind: vstr(p.at("Type"), p),
+            document: self.cx.doc(p.at("Content"), p),
+            targets: vlist(p.at("TargetIds")),
         });
     }
 }
@@ -448,7 +477,7 @@ impl Cx<'_, '_> {
 
 fn sse(enc: &Node) -> Sse {
     let rule = enc
-        .get("ServerSideEncryptionConfiguration")
+        .at("ServerSideEncryptionConfiguration")
         .and_then(Node::as_list)
         .and_then(|l| l.first());
     let Some(rule) = rule else {
@@ -459,10 +488,10 @@ fn sse(enc: &Node) -> Sse {
             blocked_encryption_types: Value::Absent(enc.loc.clone()),
         };
     };
-    let default = rule.get("ServerSideEncryptionByDefault");
+    let default = rule.at("ServerSideEncryptionByDefault");
     let blocked = match rule
-        .get("BlockedEncryptionTypes")
-        .and_then(|b| b.get("EncryptionType"))
+        .at("BlockedEncryptionTypes")
+        .and_then(|b| b.at("EncryptionType"))
     {
         Some(n) => match &n.kind {
             NodeKind::List(items) => {
@@ -482,26 +511,26 @@ fn sse(enc: &Node) -> Sse {
     };
     Sse {
         algorithm: default.map_or(Value::Absent(rule.loc.clone()), |d| {
-            vstr(d.get("SSEAlgorithm"), d)
+            vstr(d.at("SSEAlgorithm"), d)
         }),
         kms_key: default.map_or(Value::Absent(rule.loc.clone()), |d| {
-            vstr(d.get("KMSMasterKeyID"), d)
+            vstr(d.at("KMSMasterKeyID"), d)
         }),
-        bucket_key: vbool(rule.get("BucketKeyEnabled"), rule),
+        bucket_key: vbool(rule.at("BucketKeyEnabled"), rule),
         blocked_encryption_types: blocked,
     }
 }
 
 fn rule(r: &Node) -> ReplicationRule {
-    let filter = r.get("Filter").map(|f| {
+    let filter = r.at("Filter").map(|f| {
         let mut tags = Vec::new();
-        if let Some(t) = f.get("TagFilter") {
+        if let Some(t) = f.at("TagFilter") {
             tags.push(tag(t));
         }
-        let and = f.get("And");
+        let and = f.at("And");
         if let Some(and) = and {
             tags.extend(
-                and.get("TagFilters")
+                and.at("TagFilters")
                     .and_then(Node::as_list)
                     .unwrap_or(&[])
                     .iter()
@@ -514,76 +543,73 @@ fn rule(r: &Node) -> ReplicationRule {
             .count();
         Filter {
             loc: f.loc.clone(),
-            prefix: match f.get("Prefix") {
+            prefix: match f.at("Prefix") {
                 Some(p) => vstr(Some(p), f),
-                None => and.map_or(Value::Absent(f.loc.clone()), |a| vstr(a.get("Prefix"), a)),
+                None => and.map_or(Value::Absent(f.loc.clone()), |a| vstr(a.at("Prefix"), a)),
             },
             tags,
             top_level_children,
             and: f.get_ignore_case("And").map(|(k, _)| k.loc.clone()),
         }
     });
-    let ssc = r.get("SourceSelectionCriteria").map(|s| SourceSelection {
+    let ssc = r.at("SourceSelectionCriteria").map(|s| SourceSelection {
         loc: s.loc.clone(),
-        sse_kms: status(s.get("SseKmsEncryptedObjects"), s),
-        replica_modifications: status(s.get("ReplicaModifications"), s),
+        sse_kms: status(s.at("SseKmsEncryptedObjects"), s),
+        replica_modifications: status(s.at("ReplicaModifications"), s),
     });
     ReplicationRule {
         loc: r.loc.clone(),
-        id: vstr(r.get("Id"), r),
-        status: vstr(r.get("Status"), r),
-        priority: vint(r.get("Priority"), r),
-        prefix: vstr(r.get("Prefix"), r),
+        id: vstr(r.at("Id"), r),
+        status: vstr(r.at("Status"), r),
+        priority: vint(r.at("Priority"), r),
+        prefix: vstr(r.at("Prefix"), r),
         filter,
-        delete_marker_replication: status(r.get("DeleteMarkerReplication"), r),
+        delete_marker_replication: status(r.at("DeleteMarkerReplication"), r),
         source_selection: ssc,
         // Not a CloudFormation property: existing objects need Batch Replication.
         existing_object_replication: Value::Absent(r.loc.clone()),
-        destination: r
-            .get("Destination")
-            .map(destination)
-            .unwrap_or(Destination {
-                loc: r.loc.clone(),
-                ..Destination::default()
-            }),
+        destination: r.at("Destination").map(destination).unwrap_or(Destination {
+            loc: r.loc.clone(),
+            ..Destination::default()
+        }),
     }
 }
 
 fn destination(d: &Node) -> Destination {
     Destination {
         loc: d.loc.clone(),
-        bucket: vstr(d.get("Bucket"), d),
-        account: vstr(d.get("Account"), d),
+        bucket: vstr(d.at("Bucket"), d),
+        account: vstr(d.at("Account"), d),
         owner_override: d
-            .get("AccessControlTranslation")
-            .map_or(Value::Absent(d.loc.clone()), |a| vstr(a.get("Owner"), a)),
-        storage_class: vstr(d.get("StorageClass"), d),
+            .at("AccessControlTranslation")
+            .map_or(Value::Absent(d.loc.clone()), |a| vstr(a.at("Owner"), a)),
+        storage_class: vstr(d.at("StorageClass"), d),
         replica_kms_key: d
-            .get("EncryptionConfiguration")
+            .at("EncryptionConfiguration")
             .map_or(Value::Absent(d.loc.clone()), |e| {
-                vstr(e.get("ReplicaKmsKeyID"), e)
+                vstr(e.at("ReplicaKmsKeyID"), e)
             }),
-        metrics: d.get("Metrics").map(|m| Toggle {
+        metrics: d.at("Metrics").map(|m| Toggle {
             loc: m.loc.clone(),
-            status: vstr(m.get("Status"), m),
+            status: vstr(m.at("Status"), m),
             minutes: m
-                .get("EventThreshold")
-                .map_or(Value::Absent(m.loc.clone()), |t| vint(t.get("Minutes"), t)),
+                .at("EventThreshold")
+                .map_or(Value::Absent(m.loc.clone()), |t| vint(t.at("Minutes"), t)),
         }),
-        replication_time: d.get("ReplicationTime").map(|t| Toggle {
+        replication_time: d.at("ReplicationTime").map(|t| Toggle {
             loc: t.loc.clone(),
-            status: vstr(t.get("Status"), t),
+            status: vstr(t.at("Status"), t),
             minutes: t
-                .get("Time")
-                .map_or(Value::Absent(t.loc.clone()), |m| vint(m.get("Minutes"), m)),
+                .at("Time")
+                .map_or(Value::Absent(t.loc.clone()), |m| vint(m.at("Minutes"), m)),
         }),
     }
 }
 
 fn tag(t: &Node) -> Tag {
     Tag {
-        key: vstr(t.get("Key"), t),
-        value: vstr(t.get("Value"), t),
+        key: vstr(t.at("Key"), t),
+        value: vstr(t.at("Value"), t),
         loc: t.loc.clone(),
     }
 }
@@ -591,7 +617,7 @@ fn tag(t: &Node) -> Tag {
 /// `{Status: X}` blocks.
 fn status(node: Option<&Node>, parent: &Node) -> Value<String> {
     match node {
-        Some(n) => vstr(n.get("Status"), n),
+        Some(n) => vstr(n.at("Status"), n),
         None => Value::Absent(parent.loc.clone()),
     }
 }
