@@ -539,6 +539,15 @@ pub struct Checked {
     pub decision: Decision,
 }
 
+/// The decision for the same request with another action (for documented substitutes such as
+/// `s3:GetObjectVersion` for `s3:GetObjectVersionForReplication`).
+pub fn decide_with_action(g: &Graph<'_>, c: &Checked, action: &'static str) -> Decision {
+    let access = RoleAccess::new(g, &g.roles[c.role]);
+    let mut need = c.need.clone();
+    need.action = action;
+    access.decide(g, &need)
+}
+
 /// Every need of every active rule whose role is in the input, decided once per run.
 pub fn check_all(g: &Graph<'_>) -> Vec<Checked> {
     let mut out = Vec::new();

@@ -19,6 +19,7 @@ pub static RULES: &[&dyn Rule] = &[
     &source_permissions::SrcpBucketLevel,
     &source_permissions::SrcpObjectRead,
     &source_permissions::SrcpTagging,
+    &source_permissions::SrcpGetobjectversionSubstitute,
     &destination_permissions::DstpReplicateObject,
     &destination_permissions::DstpReplicateDelete,
     &destination_permissions::DstpReplicateTags,
