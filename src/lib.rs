@@ -1,6 +1,12 @@
 //! repl-lint: proves before apply that Amazon S3 replication will work.
 
+pub mod engine;
+pub mod finding;
+pub mod graph;
+pub mod iam;
 pub mod load;
 pub mod model;
+pub mod report;
+pub mod rules;
 pub mod source;
 pub mod syntax;

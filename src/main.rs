@@ -1,1 +1,232 @@
-fn main() {}
+//! The `repl-lint` command line.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use repl_lint::engine::{self, Options};
+use repl_lint::finding::Severity;
+use repl_lint::load::{Input, LoadOptions};
+use repl_lint::report;
+
+/// Proves before apply that Amazon S3 replication will work.
+///
+/// Reads Terraform plans (`terraform show -json`), Terraform directories, CloudFormation
+/// templates and policy documents, and reports every reason replication would fail.
+#[derive(Parser)]
+#[command(name = "repl-lint", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluates IAM authorization cases offline (the shape of iam-cases.json) and prints the decisions as JSON.
+    Simulate {
+        /// A JSON file with one case or a list of cases (`-` for standard input).
+        file: PathBuf,
+    },
+}
+
+#[derive(Parser)]
+struct CheckArgs {
+    /// Files or directories to analyze (`-` reads a plan from standard input).
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit with 1 when a finding at or above this severity exists.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// The account of a Terraform provider configuration (`aws.backup=123456789012`) or of a
+    /// CloudFormation template (`dest.yaml=123456789012`).
+    #[arg(long = "account", value_name = "NAME=ID")]
+    accounts: Vec<String>,
+    /// The region of a CloudFormation template (`dest.yaml=eu-west-1`); `AWS::Region` is
+    /// unknown without it.
+    #[arg(long = "region", value_name = "NAME=REGION")]
+    regions: Vec<String>,
+    /// Terraform variable (`name=value`).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// Terraform variable file.
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+    /// CloudFormation parameters file (ParameterKey/ParameterValue JSON).
+    #[arg(long = "parameters", value_name = "FILE")]
+    parameter_files: Vec<PathBuf>,
+    /// CloudFormation parameter (`Key=Value`).
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    params: Vec<String>,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Never color the output.
+    #[arg(long)]
+    no_color: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+fn split_pair(text: &str, what: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("{what} must look like NAME=VALUE, got `{text}`")),
+    }
+}
+
+fn load_options(args: &CheckArgs) -> Result<LoadOptions, String> {
+    let mut o = LoadOptions::default();
+    for a in &args.accounts {
+        let (k, v) = split_pair(a, "--account")?;
+        if !repl_lint::model::arn::is_account_id(&v) {
+            return Err(format!(
+                "--account {k}={v}: the account must be a 12-digit id"
+            ));
+        }
+        o.accounts.insert(k, v);
+    }
+    for r in &args.regions {
+        let (k, v) = split_pair(r, "--region")?;
+        o.regions.insert(k, v);
+    }
+    for v in &args.vars {
+        o.vars.push(split_pair(v, "--var")?);
+    }
+    for p in &args.params {
+        o.params.push(split_pair(p, "--param")?);
+    }
+    o.var_files = args.var_files.clone();
+    o.parameter_files = args.parameter_files.clone();
+    Ok(o)
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("repl-lint: {message}");
+    ExitCode::from(2)
+}
+
+fn read_input(path: &PathBuf) -> std::io::Result<String> {
+    if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(path)
+    }
+}
+
+fn write_out(text: &str) {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = lock.write_all(text.as_bytes());
+    let _ = lock.flush();
+}
+
+fn simulate(file: &PathBuf) -> ExitCode {
+    let text = match read_input(file) {
+        Ok(t) => t,
+        Err(e) => return usage_error(&format!("cannot read {}: {e}", file.display())),
+    };
+    match repl_lint::iam::simulate::simulate(&text) {
+        Ok(out) => {
+            write_out(&out);
+            if !out.ends_with('\n') {
+                write_out("\n");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => usage_error(&e.0),
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    if args.paths.is_empty() {
+        return usage_error(
+            "no input: pass a plan (`terraform show -json plan.out > plan.json`), a directory or a template",
+        );
+    }
+    let load = match load_options(&args) {
+        Ok(o) => o,
+        Err(e) => return usage_error(&e),
+    };
+    let mut inputs = Vec::new();
+    for p in &args.paths {
+        if p.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+                return usage_error(&format!("cannot read standard input: {e}"));
+            }
+            inputs.push(Input::Stdin(bytes));
+        } else {
+            inputs.push(Input::Path(p.clone()));
+        }
+    }
+    let options = Options {
+        load,
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let outcome = engine::run(&inputs, &options);
+    let color =
+        !args.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+    let text = match args.format {
+        Format::Human => report::human::render(&outcome, color),
+        Format::Json => report::json::render(&outcome),
+    };
+    write_out(&text);
+    if outcome.has_input_errors() {
+        return ExitCode::from(2);
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let failing = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
+    if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        Some(Command::Simulate { file }) => simulate(&file),
+        None => check(cli.check),
+    }
+}

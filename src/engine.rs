@@ -1,0 +1,106 @@
+//! One run: load the inputs, build the graph, run the rules.
+
+use rayon::prelude::*;
+
+use crate::finding::{Finding, Severity};
+use crate::graph::Graph;
+use crate::load::{Input, LoadOptions};
+use crate::model::InputError;
+use crate::rules::{Context, RULES, Rule, Sink};
+use crate::source::SourceDb;
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub load: LoadOptions,
+    /// Only these rule ids (all when empty).
+    pub select: Vec<String>,
+    /// Never these rule ids.
+    pub ignore: Vec<String>,
+}
+
+impl Options {
+    /// Options that run a single rule.
+    pub fn only(id: &str) -> Options {
+        Options {
+            select: vec![id.to_string()],
+            ..Options::default()
+        }
+    }
+}
+
+pub struct Outcome {
+    pub sources: SourceDb,
+    pub findings: Vec<Finding>,
+    pub input_errors: Vec<InputError>,
+    /// Notes that are neither findings nor errors.
+    pub notes: Vec<InputError>,
+}
+
+impl Outcome {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// Input errors that are not mere warnings.
+    pub fn has_input_errors(&self) -> bool {
+        self.input_errors.iter().any(|e| !e.warning)
+    }
+}
+
+fn selected(rule: &dyn Rule, options: &Options) -> bool {
+    let id = rule.meta().id;
+    (options.select.is_empty() || options.select.iter().any(|s| s == id))
+        && !options.ignore.iter().any(|s| s == id)
+}
+
+pub fn run(inputs: &[Input], options: &Options) -> Outcome {
+    let mut sources = SourceDb::new();
+    let mut model = crate::load::load(inputs, &options.load, &mut sources);
+    let graph = Graph::build(&model);
+    let cx = Context::new(&graph);
+    let mut findings: Vec<Finding> = RULES
+        .par_iter()
+        .filter(|r| selected(**r, options))
+        .flat_map_iter(|rule| {
+            let mut out = Vec::new();
+            rule.check(&cx, &mut Sink::new(rule.meta(), &mut out));
+            out
+        })
+        .collect();
+    drop(graph);
+    sort_findings(&sources, &mut findings);
+    // A problem of a whole configuration is found once per replication rule: keep one.
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert(f.identity()));
+    let input_errors = std::mem::take(&mut model.input_errors);
+    let notes = std::mem::take(&mut model.notes);
+    Outcome {
+        sources,
+        findings,
+        input_errors,
+        notes,
+    }
+}
+
+/// Deterministic order: by file, position, rule.
+fn sort_findings(sources: &SourceDb, findings: &mut [Finding]) {
+    let mut keyed: Vec<(Option<(u32, u32)>, usize)> = findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (sources.resolve(&f.primary).map(|s| (s.file.0, s.start)), i))
+        .collect();
+    keyed.sort_by(|a, b| {
+        let (fa, fb) = (&findings[a.1], &findings[b.1]);
+        a.0.cmp(&b.0)
+            .then_with(|| fa.rule.id.cmp(fb.rule.id))
+            .then_with(|| fa.resource.cmp(&fb.resource))
+            .then_with(|| fa.discriminator.cmp(&fb.discriminator))
+            .then_with(|| fa.message.cmp(&fb.message))
+    });
+    let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+    let sorted: Vec<Finding> = order.iter().map(|&i| findings[i].clone()).collect();
+    findings.clone_from_slice(&sorted);
+}

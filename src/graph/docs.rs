@@ -1,0 +1,189 @@
+//! Every policy document of the input, parsed once.
+
+use crate::iam::{Policy, PolicyIssue, PolicyKind, Statement};
+use crate::model::{PolicyContent, PolicyDoc};
+use crate::source::Loc;
+use crate::syntax::{Node, NodeKind, Why};
+
+use super::{Entity, Graph, Resolved};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocId(pub usize);
+
+/// The role a document plays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DocOwner {
+    Identity,
+    Trust,
+    Boundary,
+    BucketPolicy,
+    KeyPolicy,
+    Scp,
+    /// A document defined but not (visibly) attached: a data source, a bare policy file.
+    Unattached,
+}
+
+impl DocOwner {
+    pub fn policy_kind(self) -> PolicyKind {
+        match self {
+            DocOwner::Identity | DocOwner::Unattached => PolicyKind::Identity,
+            DocOwner::Trust => PolicyKind::Trust,
+            DocOwner::Boundary => PolicyKind::Boundary,
+            DocOwner::BucketPolicy => PolicyKind::Bucket,
+            DocOwner::KeyPolicy => PolicyKind::Key,
+            DocOwner::Scp => PolicyKind::Scp,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum DocState {
+    /// The IAM reading of the document (references lowered to atoms) and what is wrong with it.
+    Parsed {
+        policy: Box<Policy>,
+        issues: Vec<PolicyIssue>,
+    },
+    /// Not valid JSON: what is wrong and where.
+    Invalid {
+        message: String,
+        loc: Loc,
+    },
+    Unknown(Why),
+}
+
+pub struct DocEntry<'m> {
+    pub doc: &'m PolicyDoc,
+    pub owner: DocOwner,
+    /// The resource holding the document.
+    pub address: String,
+    pub state: DocState,
+}
+
+impl<'m> Graph<'m> {
+    /// Registers a document (once per document, however many roles share it).
+    pub fn add_doc(&mut self, doc: &'m PolicyDoc, owner: DocOwner, address: String) -> DocId {
+        let key = (std::ptr::from_ref(doc) as usize, owner);
+        if let Some(&id) = self.doc_index.get(&key) {
+            return id;
+        }
+        let state = self.read_doc(doc, owner, 0);
+        let id = DocId(self.docs.len());
+        if let DocState::Parsed { policy, .. } = &state {
+            for (i, st) in policy.statements.iter().enumerate() {
+                self.statement_index
+                    .entry(st.loc.clone())
+                    .or_insert((id, i));
+            }
+        }
+        self.docs.push(DocEntry {
+            doc,
+            owner,
+            address,
+            state,
+        });
+        self.doc_index.insert(key, id);
+        id
+    }
+
+    fn read_doc(&self, doc: &PolicyDoc, owner: DocOwner, depth: usize) -> DocState {
+        let read = |node: Node| {
+            let (policy, issues) = Policy::from_node(&node, owner.policy_kind());
+            DocState::Parsed {
+                policy: Box::new(policy),
+                issues,
+            }
+        };
+        match &doc.content {
+            PolicyContent::Parsed(node) => read(self.lower(node)),
+            PolicyContent::Json { text, origin } => {
+                match crate::syntax::json::parse_embedded(text, origin.clone()) {
+                    Ok(node) => read(node),
+                    Err(e) => DocState::Invalid {
+                        message: e.message,
+                        loc: e.loc,
+                    },
+                }
+            }
+            PolicyContent::Invalid { message, loc } => DocState::Invalid {
+                message: message.clone(),
+                loc: loc.clone(),
+            },
+            PolicyContent::Unknown(why) => DocState::Unknown(why.clone()),
+            PolicyContent::Ref(r) => match self.resolver.entity(&r.target) {
+                Some(Entity::Document(i)) if depth < 8 => {
+                    self.read_doc(&self.model.documents[i].document, owner, depth + 1)
+                }
+                _ => DocState::Unknown(Why::new(format!(
+                    "the policy document `{r}` is not in the input"
+                ))),
+            },
+        }
+    }
+
+    /// Replaces templates by strings in which references are resolved or atoms.
+    fn lower(&self, node: &Node) -> Node {
+        let kind = match &node.kind {
+            NodeKind::Template(parts) => match self.resolver.resolve_parts(parts) {
+                Resolved::Known(s) => NodeKind::Str(s.into()),
+                Resolved::Unknown(why) => NodeKind::Unknown(why),
+                Resolved::Absent => NodeKind::Str("".into()),
+            },
+            NodeKind::List(items) => NodeKind::List(items.iter().map(|n| self.lower(n)).collect()),
+            NodeKind::Map(entries) => NodeKind::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), self.lower(v)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        Node {
+            kind,
+            loc: node.loc.clone(),
+        }
+    }
+
+    pub fn doc(&self, id: DocId) -> &DocEntry<'m> {
+        &self.docs[id.0]
+    }
+
+    /// The parsed policy of a document, if it parsed.
+    pub fn policy(&self, id: DocId) -> Option<&Policy> {
+        match &self.docs[id.0].state {
+            DocState::Parsed { policy, .. } => Some(policy),
+            _ => None,
+        }
+    }
+
+    /// The statement written at `loc` (the evidence of a decision).
+    pub fn statement_at(&self, loc: &Loc) -> Option<&Statement> {
+        let (doc, i) = self.statement_index.get(loc)?;
+        self.policy(*doc)?.statements.get(*i)
+    }
+
+    /// The document holding the statement written at `loc`.
+    pub fn doc_of_statement(&self, loc: &Loc) -> Option<DocId> {
+        self.statement_index.get(loc).map(|(d, _)| *d)
+    }
+}
+
+/// Documents that no bucket, role or key holds: data sources, organization policies and bare
+/// policy files still get their hygiene checked.
+pub(super) fn collect_unowned(g: &mut Graph<'_>) {
+    let model = g.model;
+    for d in &model.documents {
+        g.add_doc(&d.document, DocOwner::Unattached, d.origin.address.clone());
+    }
+    for p in &model.org_policies {
+        g.add_doc(&p.document, DocOwner::Scp, p.origin.address.clone());
+    }
+    for s in &model.standalone_policies {
+        let owner = match s.kind {
+            crate::model::DocKind::Identity => DocOwner::Identity,
+            crate::model::DocKind::Trust => DocOwner::Trust,
+            crate::model::DocKind::Bucket => DocOwner::BucketPolicy,
+            crate::model::DocKind::Key => DocOwner::KeyPolicy,
+        };
+        g.add_doc(&s.document, owner, s.origin.address.clone());
+    }
+}

@@ -1,0 +1,56 @@
+use crate::graph::{KeyLink, Tri};
+use crate::rules::prelude::*;
+
+declare_rule! {
+    /// The AWS managed key `aws/s3` is the replica key of a cross-account destination.
+    ///
+    /// ## What goes wrong
+    /// "AWS managed keys don't allow cross-account use, and therefore can't be used to perform
+    /// cross-account replication." Replicas cannot be encrypted in the destination account.
+    ///
+    /// ## How to fix
+    /// Create a customer managed key in the destination account and region, let the replication
+    /// role use it in its key policy, and name its ARN as the replica key.
+    ///
+    /// ## Sources
+    /// S3 User Guide, "Replicating encrypted objects"; "Troubleshooting replication"; KMS
+    /// Developer Guide, "AWS managed keys".
+    pub KmsAwsManagedXacct { id: "kms-aws-managed-xacct", code: "K7", group: "kms", severity: Error }
+}
+
+impl Rule for KmsAwsManagedXacct {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
+        for r in cx.graph.each_rule() {
+            let KeyLink::AwsManaged(text) = &r.rule_view.replica_key else {
+                continue;
+            };
+            let loc = r.rule.destination.replica_kms_key.loc();
+            match r.cross_account() {
+                Tri::No => {}
+                Tri::Yes => {
+                    sink.report(
+                        loc,
+                        format!("{} replicates to another account with the AWS managed key `{text}`, which cannot be used across accounts", r.label()),
+                    )
+                    .label("AWS managed key")
+                    .help("use a customer managed key of the destination account and region, and grant the replication role kms:Encrypt and kms:GenerateDataKey in its key policy")
+                    .resource(r.address())
+                    .discriminator(r.key());
+                }
+                Tri::Unknown => {
+                    sink.cannot_verify(
+                        loc,
+                        format!("{} uses the AWS managed key `{text}`, which fails if the destination is in another account; the accounts are not known", r.label()),
+                        "pass --account for the providers or stacks involved",
+                    )
+                    .resource(r.address())
+                    .discriminator(r.key());
+                }
+            }
+        }
+    }
+}

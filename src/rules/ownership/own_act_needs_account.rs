@@ -1,0 +1,42 @@
+use crate::rules::prelude::*;
+
+declare_rule! {
+    /// Owner override (access control translation) without the destination account.
+    ///
+    /// ## What goes wrong
+    /// `AccessControlTranslation` (owner override) requires `Destination.Account`: CloudFormation
+    /// says "If you specify the AccessControlTranslation property, the Account property is
+    /// required", and the Terraform provider says it "must be used in conjunction with account".
+    /// The configuration is rejected.
+    ///
+    /// ## How to fix
+    /// Set `account` (Terraform) / `Account` (CloudFormation) in the destination to the
+    /// destination bucket owner's account id.
+    ///
+    /// ## Sources
+    /// CloudFormation `ReplicationDestination`; S3 User Guide, "Changing the replica owner".
+    pub OwnActNeedsAccount { id: "own-act-needs-account", code: "H1", group: "ownership", severity: Error }
+}
+
+impl Rule for OwnActNeedsAccount {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
+        for r in cx.graph.each_rule() {
+            let dest = &r.rule.destination;
+            if dest.owner_override.is_present() && dest.account.is_absent() {
+                sink.report(
+                    dest.owner_override.loc(),
+                    format!("{} overrides the replica owner but names no destination account", r.label()),
+                )
+                .label("access control translation needs `account`")
+                .related(&dest.loc, "destination")
+                .help("add the destination bucket owner's account id: `account = \"222222222222\"` (Terraform) or `Account: '222222222222'` (CloudFormation)")
+                .resource(r.address())
+                .discriminator(r.key());
+            }
+        }
+    }
+}
