@@ -181,3 +181,57 @@ fn generated_plan_loads_into_the_expected_model() {
         assert_eq!(serde_json::from_str::<String>(literal).unwrap(), &**text);
     }
 }
+
+/// A statement of a policy held in a single-line escaped string maps to its exact bytes.
+#[test]
+fn policy_statement_locations_resolve_inside_the_plan_string() {
+    let (db, model) = load_paths(&[data("gen30.json")]);
+    let attachment = &model.role_policy_attachments[0];
+    let repl_lint::model::AttachedPolicy::Inline(doc) = &attachment.policy else {
+        panic!("{:?}", attachment.policy)
+    };
+    let PolicyContent::Json { text, origin } = &doc.content else {
+        panic!("{:?}", doc.content)
+    };
+    let node = repl_lint::syntax::json::parse_embedded(text, origin.clone()).unwrap();
+    let statement = &node.get("Statement").unwrap().as_list().unwrap()[1];
+    let span = db.resolve(&statement.loc).unwrap();
+    let raw = &db.text(span.file)[span.start as usize..span.end as usize];
+    assert!(
+        raw.starts_with(
+            "{\\\"Effect\\\":\\\"Allow\\\",\\\"Action\\\":[\\\"s3:GetObjectVersionForReplication"
+        ),
+        "{raw}"
+    );
+    assert!(raw.ends_with("/*\\\"}"), "{raw}");
+    let decoded: serde_json::Value =
+        serde_json::from_str(&serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap())
+            .unwrap();
+    assert_eq!(decoded["Effect"], "Allow");
+}
+
+/// The sample plans of the rule catalogue load cleanly.
+#[test]
+fn sample_plans_load_without_errors() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let mut stack = vec![samples];
+    let mut count = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|n| n == "plan.json") {
+                let (_, model) = load_paths(std::slice::from_ref(&path));
+                assert!(
+                    model.input_errors.is_empty(),
+                    "{}: {:?}",
+                    path.display(),
+                    model.input_errors
+                );
+                count += 1;
+            }
+        }
+    }
+    assert!(count > 0);
+}

@@ -273,8 +273,10 @@ impl<'v> At<'v> {
         }
     }
 
+    /// Unknown until apply. Terraform leaves unknown values out of the planned values; a value
+    /// that is there anyway (hand-written or generated plans) is taken as known.
     pub fn is_unknown(&self) -> bool {
-        matches!(self.unk, Unk::All)
+        matches!(self.unk, Unk::All) && self.val.is_none_or(Json::is_null)
     }
 
     pub fn json(&self) -> Option<&'v Json> {
