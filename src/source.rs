@@ -30,10 +30,11 @@ impl Span {
     }
 }
 
-/// One step of a JSON path.
+/// One step of a JSON path. Keys are shared: a 100 MB plan yields hundreds of thousands of paths
+/// that repeat the same few keys.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Seg {
-    Key(Box<str>),
+    Key(Arc<str>),
     Index(u32),
 }
 
@@ -148,6 +149,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: Arc<str>,
     line_starts: Vec<u32>,
+    /// Remembered container offsets for resolving many JSON paths in one large file.
+    locate_cache: std::sync::Mutex<crate::syntax::json_locate::Cache>,
 }
 
 impl SourceFile {
@@ -158,6 +161,7 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            locate_cache: Default::default(),
         }
     }
 
@@ -236,8 +240,15 @@ impl SourceDb {
             Loc::None => None,
             Loc::Span(s) => Some(*s),
             Loc::JsonPath { file, path } => {
-                let text = self.files.get(file.0 as usize)?.text.as_bytes();
-                let (start, end) = crate::syntax::json_locate::locate(text, path)?;
+                let source = self.files.get(file.0 as usize)?;
+                let text = source.text.as_bytes();
+                // A poisoned lock only means another lookup panicked; the cache is still valid.
+                let mut cache = source
+                    .locate_cache
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let (start, end) =
+                    crate::syntax::json_locate::locate_cached(text, path, &mut cache)?;
                 Some(Span::new(*file, start, end))
             }
             Loc::InString { string, start, end } => match string.as_ref() {

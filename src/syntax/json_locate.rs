@@ -7,15 +7,116 @@ use crate::source::Seg;
 
 /// The byte range of the value at `path`, or `None` when the path is not in the text.
 pub fn locate(text: &[u8], path: &[Seg]) -> Option<(usize, usize)> {
+    locate_cached(text, path, &mut Cache::default())
+}
+
+/// Where the children of large containers start, kept between lookups in one file: a report
+/// resolves thousands of paths into a 100 MB plan, and without it every lookup would rescan
+/// everything before its value (`resource_changes[4999]` skips 4999 resources).
+#[derive(Default)]
+pub struct Cache {
+    containers: std::collections::HashMap<usize, Children>,
+}
+
+enum Children {
+    Array(Vec<usize>),
+    /// Raw key bytes (between the quotes) and value offset.
+    Object(Vec<(std::ops::Range<usize>, usize)>),
+}
+
+/// Containers smaller than this are scanned again rather than remembered.
+const CACHE_MIN_BYTES: usize = 16 * 1024;
+
+/// [`locate`] with children of large containers remembered in `cache`.
+pub fn locate_cached(text: &[u8], path: &[Seg], cache: &mut Cache) -> Option<(usize, usize)> {
     let mut pos = skip_ws(text, skip_bom(text));
     for seg in path {
-        pos = match seg {
-            Seg::Key(key) => find_member(text, pos, key)?,
-            Seg::Index(i) => find_element(text, pos, *i as usize)?,
+        pos = match (seg, cache.containers.get(&pos)) {
+            (Seg::Key(key), Some(Children::Object(members))) => members
+                .iter()
+                .find(|(k, _)| key_equals(&text[k.clone()], key))
+                .map(|(_, v)| *v)?,
+            (Seg::Index(i), Some(Children::Array(items))) => *items.get(*i as usize)?,
+            (Seg::Key(key), _) => {
+                let (found, members, end) = scan_object(text, pos, key)?;
+                if end - pos >= CACHE_MIN_BYTES {
+                    cache.containers.insert(pos, Children::Object(members));
+                }
+                found?
+            }
+            (Seg::Index(i), _) => {
+                let (items, end) = scan_array(text, pos)?;
+                let found = items.get(*i as usize).copied();
+                if end - pos >= CACHE_MIN_BYTES {
+                    cache.containers.insert(pos, Children::Array(items));
+                }
+                found?
+            }
         };
     }
     let end = skip_value(text, pos)?;
     Some((pos, end))
+}
+
+/// All members of the object at `pos`, the value of `key` among them, and the object's end.
+#[allow(clippy::type_complexity)]
+fn scan_object(
+    text: &[u8],
+    pos: usize,
+    key: &str,
+) -> Option<(Option<usize>, Vec<(std::ops::Range<usize>, usize)>, usize)> {
+    if text.get(pos) != Some(&b'{') {
+        return None;
+    }
+    let mut members = Vec::new();
+    let mut found = None;
+    let mut i = skip_ws(text, pos + 1);
+    loop {
+        match text.get(i)? {
+            b'}' => return Some((found, members, i + 1)),
+            b'"' => {
+                let end = skip_string(text, i)?;
+                let raw = i + 1..end - 1;
+                i = skip_ws(text, end);
+                if text.get(i) != Some(&b':') {
+                    return None;
+                }
+                i = skip_ws(text, i + 1);
+                if found.is_none() && key_equals(&text[raw.clone()], key) {
+                    found = Some(i);
+                }
+                members.push((raw, i));
+                i = skip_ws(text, skip_value(text, i)?);
+                match text.get(i)? {
+                    b',' => i = skip_ws(text, i + 1),
+                    b'}' => return Some((found, members, i + 1)),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The start of every element of the array at `pos`, and the array's end.
+fn scan_array(text: &[u8], pos: usize) -> Option<(Vec<usize>, usize)> {
+    if text.get(pos) != Some(&b'[') {
+        return None;
+    }
+    let mut items = Vec::new();
+    let mut i = skip_ws(text, pos + 1);
+    if text.get(i)? == &b']' {
+        return Some((items, i + 1));
+    }
+    loop {
+        items.push(i);
+        i = skip_ws(text, skip_value(text, i)?);
+        match text.get(i)? {
+            b',' => i = skip_ws(text, i + 1),
+            b']' => return Some((items, i + 1)),
+            _ => return None,
+        }
+    }
 }
 
 /// The raw offset (from the opening quote of `literal`) of decoded byte `decoded` of the string.
@@ -134,64 +235,12 @@ fn skip_value(text: &[u8], pos: usize) -> Option<usize> {
     }
 }
 
-fn find_member(text: &[u8], pos: usize, key: &str) -> Option<usize> {
-    if text.get(pos) != Some(&b'{') {
-        return None;
-    }
-    let mut i = skip_ws(text, pos + 1);
-    loop {
-        match text.get(i)? {
-            b'}' => return None,
-            b'"' => {
-                let end = skip_string(text, i)?;
-                let matches = key_equals(&text[i + 1..end - 1], key);
-                i = skip_ws(text, end);
-                if text.get(i) != Some(&b':') {
-                    return None;
-                }
-                i = skip_ws(text, i + 1);
-                if matches {
-                    return Some(i);
-                }
-                i = skip_ws(text, skip_value(text, i)?);
-                match text.get(i)? {
-                    b',' => i = skip_ws(text, i + 1),
-                    _ => return None,
-                }
-            }
-            _ => return None,
-        }
-    }
-}
-
 fn key_equals(raw: &[u8], key: &str) -> bool {
     if !raw.contains(&b'\\') {
         return raw == key.as_bytes();
     }
     let quoted = [b"\"", raw, b"\""].concat();
     serde_json::from_slice::<String>(&quoted).is_ok_and(|k| k == key)
-}
-
-fn find_element(text: &[u8], pos: usize, index: usize) -> Option<usize> {
-    if text.get(pos) != Some(&b'[') {
-        return None;
-    }
-    let mut i = skip_ws(text, pos + 1);
-    let mut n = 0;
-    loop {
-        if text.get(i)? == &b']' {
-            return None;
-        }
-        if n == index {
-            return Some(i);
-        }
-        i = skip_ws(text, skip_value(text, i)?);
-        match text.get(i)? {
-            b',' => i = skip_ws(text, i + 1),
-            _ => return None,
-        }
-        n += 1;
-    }
 }
 
 #[cfg(test)]
@@ -215,6 +264,33 @@ mod tests {
         let (s, e) = locate(text, &path(&["a", "d"])).unwrap();
         assert_eq!(&text[s..e], b"true");
         assert!(locate(text, &path(&["a", "z"])).is_none());
+    }
+
+    #[test]
+    fn cached_lookups_agree_with_fresh_ones() {
+        let big: Vec<String> = (0..3000)
+            .map(|i| format!("{{\"k\": {i}, \"s\": \"x{i}\"}}"))
+            .collect();
+        let text = format!(
+            "{{\"pad\": \"{}\", \"list\": [{}], \"end\": 1}}",
+            "y".repeat(20000),
+            big.join(", ")
+        );
+        let text = text.as_bytes();
+        let mut cache = Cache::default();
+        for i in [2999, 0, 1500, 2999] {
+            let p = path(&["list", &i.to_string(), "s"]);
+            let cached = locate_cached(text, &p, &mut cache).unwrap();
+            assert_eq!(Some(cached), locate(text, &p));
+            assert_eq!(&text[cached.0..cached.1], format!("\"x{i}\"").as_bytes());
+        }
+        assert!(!cache.containers.is_empty());
+        assert!(locate_cached(text, &path(&["list", "3000"]), &mut cache).is_none());
+        assert!(locate_cached(text, &path(&["nope"]), &mut cache).is_none());
+        assert_eq!(
+            locate_cached(text, &path(&["end"]), &mut cache),
+            Some((text.len() - 2, text.len() - 1))
+        );
     }
 
     #[test]

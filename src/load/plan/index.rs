@@ -38,7 +38,8 @@ pub enum Resolved {
 
 #[derive(Default)]
 pub struct Index<'a> {
-    resources: HashMap<String, &'a ConfigResource<'a>>,
+    /// Module configuration path → resource (`aws_s3_bucket.b`, `data.x.y`) → configuration.
+    resources: HashMap<String, HashMap<String, &'a ConfigResource<'a>>>,
     modules: HashMap<String, &'a ConfigModule<'a>>,
     calls: HashMap<String, &'a ModuleCall<'a>>,
     /// `module_instance|resource` → instance keys present in the plan.
@@ -66,7 +67,10 @@ impl<'a> Index<'a> {
             } else {
                 format!("{}.{}", r.type_, r.name)
             };
-            self.resources.insert(format!("{path}|{name}"), r);
+            self.resources
+                .entry(path.clone())
+                .or_default()
+                .insert(name, r);
         }
         for (name, call) in &module.module_calls {
             let child = address::join(&path, &format!("module.{name}"));
@@ -108,7 +112,8 @@ impl<'a> Index<'a> {
 
     pub fn config(&self, addr: &ResourceAddr) -> Option<&'a ConfigResource<'a>> {
         self.resources
-            .get(&format!("{}|{}", addr.module_config, addr.resource))
+            .get(&addr.module_config)?
+            .get(&addr.resource)
             .copied()
     }
 

@@ -292,7 +292,16 @@ fn map_item(
     };
     let unknown = item.unknown.and_then(parse);
     let config = index.config(&item.addr);
-    let expressions = config.and_then(|c| c.expressions).and_then(parse);
+    // Most resources of a large plan are fully known: their configuration is read only when a
+    // value is unknown or the type reads it anyway (priorities, legacy blocks, documents).
+    let needs_config = matches!(
+        item.type_,
+        "aws_s3_bucket" | "aws_s3_bucket_replication_configuration" | "aws_iam_policy_document"
+    ) || unknown.as_ref().is_some_and(any_unknown);
+    let expressions = config
+        .and_then(|c| c.expressions)
+        .filter(|_| needs_config)
+        .and_then(parse);
     let env = Env {
         file,
         index,
@@ -307,12 +316,16 @@ fn map_item(
     );
     let key = provider_key(item, index);
     let mut depends_on = Vec::new();
-    if let Some(c) = config {
+    let orders = matches!(
+        item.type_,
+        "aws_s3_bucket" | "aws_s3_bucket_replication_configuration"
+    );
+    if let Some(c) = config.filter(|_| orders) {
         for d in &c.depends_on {
             push_target(&mut depends_on, index, &env.scope, d);
         }
     }
-    if let Some(e) = &expressions {
+    if let Some(e) = expressions.as_ref().filter(|_| orders) {
         collect_references(e, &mut |r| {
             push_target(&mut depends_on, index, &env.scope, r)
         });
@@ -341,6 +354,23 @@ fn push_target(out: &mut Vec<String>, index: &Index<'_>, scope: &Scope, text: &s
         if !out.contains(&target) {
             out.push(target);
         }
+    }
+}
+
+/// Whether an `after_unknown` tree marks anything but the resource id unknown (the loader never
+/// reads `id` from the configuration, where it cannot be written).
+fn any_unknown(tree: &Json) -> bool {
+    fn walk(v: &Json) -> bool {
+        match v {
+            Json::Bool(b) => *b,
+            Json::Array(items) => items.iter().any(walk),
+            Json::Object(map) => map.values().any(walk),
+            _ => false,
+        }
+    }
+    match tree {
+        Json::Object(map) => map.iter().any(|(k, v)| k != "id" && walk(v)),
+        other => walk(other),
     }
 }
 

@@ -2,6 +2,8 @@
 //! expressions, walked in step so that each model value knows whether it is known, a reference,
 //! or unknown until apply, and where it sits in the file.
 
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -13,9 +15,15 @@ use crate::source::{FileId, Loc, Seg, StringOrigin};
 use crate::syntax::{Reference, Why};
 
 /// A JSON path built as a shared linked list: a step costs one small allocation, and a [`Loc`] is
-/// materialized only for the values the model keeps.
+/// materialized only for the values the model keeps (once per step, then shared).
 #[derive(Clone, Default)]
-pub struct Path(Option<Rc<(Path, PSeg)>>);
+pub struct Path(Option<Rc<Step>>);
+
+pub struct Step {
+    parent: Path,
+    seg: PSeg,
+    loc: OnceCell<Arc<[Seg]>>,
+}
 
 #[derive(Clone)]
 pub enum PSeg {
@@ -24,44 +32,75 @@ pub enum PSeg {
     Index(u32),
 }
 
+thread_local! {
+    /// The attribute names of the loader, shared by every location of a run.
+    static KEYS: RefCell<HashMap<&'static str, Arc<str>>> = RefCell::new(HashMap::new());
+}
+
+fn intern(key: &'static str) -> Arc<str> {
+    KEYS.with(|keys| {
+        keys.borrow_mut()
+            .entry(key)
+            .or_insert_with(|| Arc::from(key))
+            .clone()
+    })
+}
+
 impl Path {
     pub fn root() -> Path {
         Path(None)
     }
 
+    fn step(&self, seg: PSeg) -> Path {
+        Path(Some(Rc::new(Step {
+            parent: self.clone(),
+            seg,
+            loc: OnceCell::new(),
+        })))
+    }
+
     pub fn key(&self, key: &'static str) -> Path {
-        Path(Some(Rc::new((self.clone(), PSeg::Key(key)))))
+        self.step(PSeg::Key(key))
     }
 
     pub fn name(&self, key: &str) -> Path {
-        Path(Some(Rc::new((self.clone(), PSeg::Name(key.into())))))
+        self.step(PSeg::Name(key.into()))
     }
 
     pub fn index(&self, i: usize) -> Path {
-        Path(Some(Rc::new((self.clone(), PSeg::Index(i as u32)))))
+        self.step(PSeg::Index(i as u32))
+    }
+
+    fn segs(&self) -> Arc<[Seg]> {
+        match &self.0 {
+            None => Arc::from(Vec::new()),
+            Some(step) => step
+                .loc
+                .get_or_init(|| {
+                    let parent = step.parent.segs();
+                    let mut segs = Vec::with_capacity(parent.len() + 1);
+                    segs.extend(parent.iter().cloned());
+                    segs.push(match &step.seg {
+                        PSeg::Key(k) => Seg::Key(intern(k)),
+                        PSeg::Name(k) => Seg::Key(Arc::from(&**k)),
+                        PSeg::Index(i) => Seg::Index(*i),
+                    });
+                    segs.into()
+                })
+                .clone(),
+        }
     }
 
     pub fn loc(&self, file: FileId) -> Loc {
-        let mut segs = Vec::new();
-        let mut at = &self.0;
-        while let Some(node) = at {
-            segs.push(match &node.1 {
-                PSeg::Key(k) => Seg::Key((*k).into()),
-                PSeg::Name(k) => Seg::Key(k.clone()),
-                PSeg::Index(i) => Seg::Index(*i),
-            });
-            at = &node.0.0;
-        }
-        segs.reverse();
         Loc::JsonPath {
             file,
-            path: segs.into(),
+            path: self.segs(),
         }
     }
 
     fn parent(&self) -> Path {
         match &self.0 {
-            Some(node) => node.0.clone(),
+            Some(step) => step.parent.clone(),
             None => Path(None),
         }
     }
