@@ -493,13 +493,17 @@ pub fn cross_account(r: &RuleRef<'_, '_>) -> Tri {
     r.cross_account()
 }
 
-/// Where to add a grant to the role: its first identity policy, else the role.
-pub fn identity_anchor(g: &Graph<'_>, role: &RoleView) -> Loc {
+/// Where to add a grant to the role: its first identity policy (and the resource holding it),
+/// else the role.
+pub fn identity_anchor(g: &Graph<'_>, role: &RoleView) -> (Loc, String) {
     role.identity
         .iter()
         .find(|id| g.doc(**id).owner == DocOwner::Identity)
-        .map(|id| g.doc(*id).doc.loc.clone())
-        .unwrap_or_else(|| g.model.roles[role.index].origin.header.clone())
+        .map(|id| (g.doc(*id).doc.loc.clone(), g.doc(*id).address.clone()))
+        .unwrap_or_else(|| {
+            let origin = &g.model.roles[role.index].origin;
+            (origin.header.clone(), origin.address.clone())
+        })
 }
 
 /// An Allow statement to add, as JSON.

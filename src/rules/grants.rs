@@ -168,8 +168,9 @@ pub fn report_identity(cx: &Context<'_>, sink: &mut Sink<'_>, actions: &[&str], 
         let role = &g.roles[grp.role];
         let config = &g.model.replications[g.replications[grp.replication].index];
         let statement = access::allow_statement(g, None, &grp.actions, &grp.grant);
+        let (anchor, address) = access::identity_anchor(g, role);
         sink.report(
-            &access::identity_anchor(g, role),
+            &anchor,
             format!(
                 "replication role `{}` is not allowed {} on `{}`: {consequence}",
                 role_text(g, role),
@@ -182,7 +183,7 @@ pub fn report_identity(cx: &Context<'_>, sink: &mut Sink<'_>, actions: &[&str], 
         .help(format!(
             "add this statement to the role's permissions policy:\n{statement}"
         ))
-        .resource(g.model.roles[role.index].origin.address.as_str())
+        .resource(address)
         .discriminator(format!("{}|{}", grp.grant, grp.actions.join(",")));
     }
     report_undecided(cx, sink, actions);
@@ -195,7 +196,7 @@ pub fn report_undecided(cx: &Context<'_>, sink: &mut Sink<'_>, actions: &[&str])
         let role = &g.roles[grp.role];
         let config = &g.model.replications[g.replications[grp.replication].index];
         sink.cannot_verify(
-            &access::identity_anchor(g, role),
+            &access::identity_anchor(g, role).0,
             format!(
                 "whether role `{}` may {} on `{}`: {}",
                 role_text(g, role),

@@ -46,8 +46,9 @@ impl Rule for SrcpGetobjectversionSubstitute {
                     .as_ref()
                     .is_some_and(|s| s.sse_kms.is("Enabled"));
             let role = &g.roles[c.role];
+            let (anchor, address) = crate::rules::access::identity_anchor(g, role);
             sink.report(
-                &crate::rules::access::identity_anchor(g, role),
+                &anchor,
                 format!(
                     "replication role `{}` reads `{}` with s3:GetObjectVersion, which does not replicate SSE-KMS or DSSE-KMS objects",
                     grants::role_text(g, role),
@@ -60,7 +61,7 @@ impl Rule for SrcpGetobjectversionSubstitute {
                 "add this statement to the role's permissions policy:\n{}",
                 crate::rules::access::allow_statement(g, None, &["s3:GetObjectVersionForReplication"], &c.need.grant)
             ))
-            .resource(g.model.roles[role.index].origin.address.as_str())
+            .resource(address)
             .discriminator(c.need.grant.as_str());
         }
     }
