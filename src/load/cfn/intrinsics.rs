@@ -82,6 +82,7 @@ impl<'a> Evaluator<'a> {
         self.diags.borrow_mut().push(TemplateDiag {
             loc: loc.clone(),
             message: message.into(),
+            warning: true,
         });
     }
 

@@ -13,10 +13,12 @@
 
 pub mod cdk;
 mod intrinsics;
+mod nested;
 mod params;
 mod resources;
 mod yaml;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::load::LoadOptions;
@@ -115,6 +117,8 @@ fn stem(file_name: &str) -> String {
 pub struct TemplateDiag {
     pub loc: Loc,
     pub message: String,
+    /// Errors are for input the user must fix (an unreadable parameters file).
+    pub warning: bool,
 }
 
 /// Loads one template file.
@@ -144,30 +148,85 @@ pub fn load_stack(
     };
     let mut diags = Vec::new();
     let given = params::given(&options.parameter_files, &options.params, &mut diags);
-    let resources = root.get("Resources");
-    match resources {
-        Some(r) if matches!(r.kind, crate::syntax::NodeKind::Map(_)) => {
-            let params = params::resolve(root.get("Parameters"), &given, &stack.name);
-            let ev = intrinsics::Evaluator::new(stack, params, &root);
-            resources::emit(&ev, file, text, kind, &root, &mut model);
-            diags.extend(ev.diags.into_inner());
+    push_diags(&mut model, file, diags);
+    let template = Template {
+        file,
+        text,
+        kind,
+        root: &root,
+        given: &given,
+        options,
+    };
+    template.emit(stack, HashMap::new(), 0, &mut model);
+    model
+}
+
+/// One parsed template with what its evaluation needs.
+struct Template<'a> {
+    file: FileId,
+    /// The text of the file; spans of nested templates are mapped into it.
+    text: &'a str,
+    kind: FileKind,
+    root: &'a Node,
+    given: &'a HashMap<String, String>,
+    options: &'a LoadOptions,
+}
+
+impl Template<'_> {
+    /// Evaluates and emits the template's resources; `overrides` are parameter values set by an
+    /// enclosing template (a stack set's `Parameters`).
+    fn emit(
+        &self,
+        stack: &StackInfo,
+        overrides: HashMap<String, Param>,
+        depth: usize,
+        model: &mut Model,
+    ) {
+        let resources = self.root.get("Resources");
+        if !resources.is_some_and(|r| matches!(r.kind, crate::syntax::NodeKind::Map(_))) {
+            model.input_errors.push(InputError {
+                loc: resources.map_or(Loc::span(self.file, 0, 0), |r| r.loc.clone()),
+                file: self.file,
+                message: "a CloudFormation template needs a Resources object".into(),
+                warning: false,
+            });
+            return;
         }
-        _ => model.input_errors.push(InputError {
-            loc: resources.map_or(Loc::span(file, 0, 0), |r| r.loc.clone()),
-            file,
-            message: "a CloudFormation template needs a Resources object".into(),
-            warning: false,
-        }),
+        if let Some(transform) = self.root.get("Transform") {
+            model.notes.push(InputError {
+                loc: transform.loc.clone(),
+                file: self.file,
+                message: format!(
+                    "template {} uses a transform (macro); the resources it generates are not checked: pass the processed template instead",
+                    stack.name
+                ),
+                warning: true,
+            });
+        }
+        let mut params = params::resolve(self.root.get("Parameters"), self.given, &stack.name);
+        for (name, value) in overrides {
+            if params.contains_key(&name) {
+                params.insert(name, value);
+            }
+        }
+        let ev = intrinsics::Evaluator::new(stack, params, self.root);
+        resources::emit(&ev, self.file, self.text, self.kind, self.root, model);
+        if depth < nested::MAX_NESTING {
+            nested::stack_sets(self, &ev, depth, model);
+        }
+        push_diags(model, self.file, ev.diags.into_inner());
     }
+}
+
+fn push_diags(model: &mut Model, file: FileId, diags: Vec<TemplateDiag>) {
     model
         .input_errors
         .extend(diags.into_iter().map(|d| InputError {
             loc: d.loc,
             file,
             message: d.message,
-            warning: true,
+            warning: d.warning,
         }));
-    model
 }
 
 /// Parses a template into a node tree where YAML short forms read like their long forms.

@@ -24,11 +24,13 @@ pub fn given(
                 Err(e) => diags.push(TemplateDiag {
                     loc: Loc::None,
                     message: format!("cannot read parameters file {}: {e}", path.display()),
+                    warning: false,
                 }),
             },
             Err(e) => diags.push(TemplateDiag {
                 loc: Loc::None,
                 message: format!("cannot read parameters file {}: {e}", path.display()),
+                warning: false,
             }),
         }
     }
