@@ -417,7 +417,7 @@ fn deep_nesting_is_an_input_error() {
         "[".repeat(depth),
         "]".repeat(depth)
     );
-    let block: String = std::iter::once("Resources:\n".to_string())
+    let block: String = std::iter::once("# AWS::S3::Bucket\nResources:\n".to_string())
         .chain((1..depth).map(|i| format!("{}k:\n", " ".repeat(i))))
         .collect();
     let json = format!(
@@ -947,4 +947,15 @@ Resources:
     assert_eq!(src(&db, b.settings.versioning.loc()), "Enabled");
     assert_eq!(known(&b.account), "444444444444");
     assert_eq!(known(&b.region), "eu-central-1");
+}
+
+#[test]
+fn flow_style_yaml_that_looks_like_json_is_read_as_yaml() {
+    let text = "{Resources: {B: {Type: 'AWS::S3::Bucket', Properties: {BucketName: !Ref Name}}}, Parameters: {Name: {Type: String, Default: n}}}";
+    let (model, _) = load_one("flow.yaml", text);
+    no_errors(&model);
+    assert_eq!(known(&model.buckets[0].name), "n");
+    // A `.json` file stays strict.
+    let (model, _) = load_one("flow.json", text);
+    assert!(model.input_errors.iter().any(|e| !e.warning));
 }

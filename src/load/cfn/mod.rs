@@ -124,6 +124,19 @@ pub struct TemplateDiag {
 /// Loads one template file.
 pub fn load(file: FileId, path: &Path, text: &str, kind: FileKind, options: &LoadOptions) -> Model {
     let stack = StackInfo::from_path(path, options);
+    // A YAML template in flow style starts with `{` like JSON does; CloudFormation reads any
+    // template that is not JSON as YAML, so only a `.json` file is held to strict JSON.
+    let is_json_file = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let kind = if kind == FileKind::CloudFormationJson
+        && !is_json_file
+        && crate::syntax::json::parse(text, file).is_err()
+    {
+        FileKind::CloudFormationYaml
+    } else {
+        kind
+    };
     load_stack(file, text, kind, options, &stack)
 }
 
