@@ -39,6 +39,11 @@ pub fn unknown(why: &str) -> String {
     s
 }
 
+/// Whether the text holds a value nobody can know before apply.
+pub fn contains_unknown(text: &str) -> bool {
+    text.contains(UNKNOWN_OPEN)
+}
+
 pub fn contains_atoms(text: &str) -> bool {
     text.chars().any(is_delimiter)
 }

@@ -19,5 +19,8 @@ pub mod variables;
 
 pub use eval::{Decision, PolicyContext, ResourceKind, Slot, StatementRef, Unknowable, evaluate};
 pub use matching::Match;
-pub use policy::{Effect, IssueKind, Item, Policy, PolicyIssue, PolicyKind, Statement};
+pub use policy::{
+    ActionSpec, Effect, IssueKind, Item, Policy, PolicyIssue, PolicyKind, PrincipalItem,
+    PrincipalSpec, PrincipalType, ResourceSpec, Statement,
+};
 pub use request::{Principal, Request, RequestContext};

@@ -7,8 +7,13 @@
 //! explicit deny or a boundary/SCP gap belongs to the `deny-` rules. That way one problem is
 //! reported once, by the most specific rule.
 
-use crate::graph::{DocId, DocOwner, DocState, Graph, KeyLink, Link, Resolved, RoleView, RuleRef, Tri};
-use crate::iam::{self, Decision, PolicyContext, Principal, Request, RequestContext, ResourceKind, Slot, Unknowable};
+use crate::graph::{
+    DocId, DocOwner, DocState, Graph, KeyLink, Link, Resolved, RoleView, RuleRef, Tri,
+};
+use crate::iam::{
+    self, Decision, PolicyContext, Principal, Request, RequestContext, ResourceKind, Slot,
+    Unknowable,
+};
 use crate::source::Loc;
 
 /// Where a requirement applies.
@@ -45,7 +50,9 @@ pub enum ResourcePolicy {
     /// The resource exists but its policy is not in the input (or not known before apply).
     Unknown(String),
     /// A KMS key without an explicit policy: AWS's default (root "Enable IAM policies").
-    DefaultKeyPolicy { account: Option<String> },
+    DefaultKeyPolicy {
+        account: Option<String>,
+    },
 }
 
 /// The role's side of every request: principal, identity policies, boundary, SCPs.
@@ -60,8 +67,14 @@ pub struct RoleAccess<'g> {
 fn parsed<'g>(g: &'g Graph<'_>, id: DocId) -> Result<&'g iam::Policy, String> {
     match &g.doc(id).state {
         DocState::Parsed { policy, .. } => Ok(policy),
-        DocState::Invalid { message, .. } => Err(format!("the policy of `{}` is not valid JSON ({message})", g.doc(id).address)),
-        DocState::Unknown(why) => Err(format!("the policy of `{}` is not known: {why}", g.doc(id).address)),
+        DocState::Invalid { message, .. } => Err(format!(
+            "the policy of `{}` is not valid JSON ({message})",
+            g.doc(id).address
+        )),
+        DocState::Unknown(why) => Err(format!(
+            "the policy of `{}` is not known: {why}",
+            g.doc(id).address
+        )),
     }
 }
 
@@ -72,29 +85,44 @@ impl<'g> RoleAccess<'g> {
         for &id in &role.identity {
             match parsed(g, id) {
                 Ok(p) => identity.push(p),
-                Err(why) => unknown.push(Unknowable { slot: Slot::Identity, why }),
+                Err(why) => unknown.push(Unknowable {
+                    slot: Slot::Identity,
+                    why,
+                }),
             }
         }
         for (why, _) in &role.identity_unknown {
-            unknown.push(Unknowable { slot: Slot::Identity, why: why.to_string() });
+            unknown.push(Unknowable {
+                slot: Slot::Identity,
+                why: why.to_string(),
+            });
         }
         let boundary = match &role.boundary {
             Link::Found(id) => match parsed(g, *id) {
                 Ok(p) => Some(p),
                 Err(why) => {
-                    unknown.push(Unknowable { slot: Slot::Boundary, why });
+                    unknown.push(Unknowable {
+                        slot: Slot::Boundary,
+                        why,
+                    });
                     None
                 }
             },
             Link::External(arn) => {
                 unknown.push(Unknowable {
                     slot: Slot::Boundary,
-                    why: format!("the permissions boundary `{}` is not in the input", g.display(arn)),
+                    why: format!(
+                        "the permissions boundary `{}` is not in the input",
+                        g.display(arn)
+                    ),
                 });
                 None
             }
             Link::Unknown(why) => {
-                unknown.push(Unknowable { slot: Slot::Boundary, why: why.to_string() });
+                unknown.push(Unknowable {
+                    slot: Slot::Boundary,
+                    why: why.to_string(),
+                });
                 None
             }
             Link::Absent => None,
@@ -104,8 +132,25 @@ impl<'g> RoleAccess<'g> {
         if let Some(account) = role.account.known() {
             principal.account = Some(account.to_string());
         }
-        let scps = g.scps_for(role.account.concrete()).into_iter().map(|level| level.into_iter().filter_map(|id| parsed(g, id).ok()).collect()).collect();
-        RoleAccess { principal, identity, boundary, scps, unknown }
+        let scps = g
+            .scps_for(role.account.concrete())
+            .into_iter()
+            .map(|level| {
+                let mut policies: Vec<&iam::Policy> =
+                    level.iter().filter_map(|id| parsed(g, *id).ok()).collect();
+                if g.scp_level_allows_nothing(&level) {
+                    policies.push(g.full_aws_access());
+                }
+                policies
+            })
+            .collect();
+        RoleAccess {
+            principal,
+            identity,
+            boundary,
+            scps,
+            unknown,
+        }
     }
 
     /// The engine's answer for one need.
@@ -116,15 +161,23 @@ impl<'g> RoleAccess<'g> {
             ResourcePolicy::Doc(id) => match parsed(g, *id) {
                 Ok(p) => Some(p),
                 Err(why) => {
-                    unknown.push(Unknowable { slot: Slot::Resource, why });
+                    unknown.push(Unknowable {
+                        slot: Slot::Resource,
+                        why,
+                    });
                     None
                 }
             },
             ResourcePolicy::Unknown(why) => {
-                unknown.push(Unknowable { slot: Slot::Resource, why: why.clone() });
+                unknown.push(Unknowable {
+                    slot: Slot::Resource,
+                    why: why.clone(),
+                });
                 None
             }
-            ResourcePolicy::DefaultKeyPolicy { account } => Some(default_key_policy(g, account.as_deref())),
+            ResourcePolicy::DefaultKeyPolicy { account } => {
+                Some(default_key_policy(g, account.as_deref()))
+            }
         };
         let mut context = RequestContext::for_role_session(&self.principal);
         for (k, v) in &need.context {
@@ -167,10 +220,17 @@ fn object_grant(bucket_arn: &str, prefix: &str) -> String {
 /// selects everything or when the prefix is not known.
 pub fn scope_prefix(r: &RuleRef<'_, '_>) -> String {
     let from_filter = r.rule.filter.as_ref().and_then(|f| f.prefix.as_str());
-    from_filter.or(r.rule.prefix.as_str()).unwrap_or("").to_string()
+    from_filter
+        .or(r.rule.prefix.as_str())
+        .unwrap_or("")
+        .to_string()
 }
 
-fn bucket_policy(g: &Graph<'_>, bucket: Option<usize>, external_why: impl FnOnce() -> String) -> ResourcePolicy {
+fn bucket_policy(
+    g: &Graph<'_>,
+    bucket: Option<usize>,
+    external_why: impl FnOnce() -> String,
+) -> ResourcePolicy {
     match bucket {
         Some(b) => match g.buckets[b].policy {
             Some(id) => ResourcePolicy::Doc(id),
@@ -202,7 +262,11 @@ pub fn needs(r: &RuleRef<'_, '_>) -> Vec<Need> {
                 context: Vec::new(),
             });
         }
-        let mut object_actions = vec!["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"];
+        let mut object_actions = vec![
+            "s3:GetObjectVersionForReplication",
+            "s3:GetObjectVersionAcl",
+            "s3:GetObjectVersionTagging",
+        ];
         if src.is_some_and(|s| s.object_lock.value.is_true()) {
             object_actions.extend(["s3:GetObjectRetention", "s3:GetObjectLegalHold"]);
         }
@@ -221,12 +285,17 @@ pub fn needs(r: &RuleRef<'_, '_>) -> Vec<Need> {
     }
     let dst_arn = match &r.rule_view.destination_arn {
         Resolved::Known(a) if crate::model::arn::bucket_name_of(a).is_some() => Some(a.clone()),
-        _ => r.destination().and_then(|d| d.arn.known().map(str::to_string)),
+        _ => r
+            .destination()
+            .and_then(|d| d.arn.known().map(str::to_string)),
     };
     if let Some(dst_arn) = &dst_arn {
         let dst_owner = r.destination_account().known().map(str::to_string);
         let policy = bucket_policy(g, r.destination().map(|d| d.index), || {
-            format!("the destination bucket `{}` and its bucket policy are not in the input", g.display(dst_arn))
+            format!(
+                "the destination bucket `{}` and its bucket policy are not in the input",
+                g.display(dst_arn)
+            )
         });
         let mut actions = vec!["s3:ReplicateObject", "s3:ReplicateTags"];
         let v1 = r.rule.filter.is_none();
@@ -237,7 +306,10 @@ pub fn needs(r: &RuleRef<'_, '_>) -> Vec<Need> {
             actions.push("s3:ObjectOwnerOverrideToBucketOwner");
         }
         let sse = src
-            .and_then(|s| s.sse.and_then(|(sse, _)| sse.algorithm.as_str().map(str::to_string)))
+            .and_then(|s| {
+                s.sse
+                    .and_then(|(sse, _)| sse.algorithm.as_str().map(str::to_string))
+            })
             .unwrap_or_else(|| "AES256".to_string());
         for action in actions {
             let mut context = Vec::new();
@@ -256,17 +328,31 @@ pub fn needs(r: &RuleRef<'_, '_>) -> Vec<Need> {
             });
         }
     }
-    out.extend(kms_needs(r, src_arn.as_deref(), dst_arn.as_deref(), &prefix));
+    out.extend(kms_needs(
+        r,
+        src_arn.as_deref(),
+        dst_arn.as_deref(),
+        &prefix,
+    ));
     out
 }
 
-fn key_need(g: &Graph<'_>, action: &'static str, side: Side, key: usize, bucket_arn: &str, prefix: &str) -> Need {
+fn key_need(
+    g: &Graph<'_>,
+    action: &'static str,
+    side: Side,
+    key: usize,
+    bucket_arn: &str,
+    prefix: &str,
+) -> Need {
     let view = &g.keys[key];
     let arn = view.arn.known().unwrap_or_default().to_string();
     let region = view.region.concrete().unwrap_or("us-east-1").to_string();
     let resource_policy = match view.policy {
         Some(id) => ResourcePolicy::Doc(id),
-        None => ResourcePolicy::DefaultKeyPolicy { account: view.account.concrete().map(str::to_string) },
+        None => ResourcePolicy::DefaultKeyPolicy {
+            account: view.account.concrete().map(str::to_string),
+        },
     };
     Need {
         action,
@@ -278,24 +364,57 @@ fn key_need(g: &Graph<'_>, action: &'static str, side: Side, key: usize, bucket_
         kind: ResourceKind::Kms,
         context: vec![
             ("kms:ViaService", format!("s3.{region}.amazonaws.com")),
-            ("kms:EncryptionContext:aws:s3:arn", object_arn(bucket_arn, prefix)),
+            (
+                "kms:EncryptionContext:aws:s3:arn",
+                object_arn(bucket_arn, prefix),
+            ),
         ],
     }
 }
 
-fn kms_needs(r: &RuleRef<'_, '_>, src_arn: Option<&str>, dst_arn: Option<&str>, prefix: &str) -> Vec<Need> {
+fn kms_needs(
+    r: &RuleRef<'_, '_>,
+    src_arn: Option<&str>,
+    dst_arn: Option<&str>,
+    prefix: &str,
+) -> Vec<Need> {
     let g = r.graph;
     let mut out = Vec::new();
-    let opted_in = r.rule.source_selection.as_ref().is_some_and(|s| s.sse_kms.is("Enabled"));
+    let opted_in = r
+        .rule
+        .source_selection
+        .as_ref()
+        .is_some_and(|s| s.sse_kms.is("Enabled"));
     if !opted_in {
         return out;
     }
     if let (Some(src_arn), Some(KeyLink::Found(k))) = (src_arn, r.source_key()) {
-        out.push(key_need(g, "kms:Decrypt", Side::SourceKey, k, src_arn, prefix));
+        out.push(key_need(
+            g,
+            "kms:Decrypt",
+            Side::SourceKey,
+            k,
+            src_arn,
+            prefix,
+        ));
     }
     if let (Some(dst_arn), KeyLink::Found(k)) = (dst_arn, &r.rule_view.replica_key) {
-        out.push(key_need(g, "kms:Encrypt", Side::DestinationKey, *k, dst_arn, prefix));
-        out.push(key_need(g, "kms:GenerateDataKey", Side::DestinationKey, *k, dst_arn, prefix));
+        out.push(key_need(
+            g,
+            "kms:Encrypt",
+            Side::DestinationKey,
+            *k,
+            dst_arn,
+            prefix,
+        ));
+        out.push(key_need(
+            g,
+            "kms:GenerateDataKey",
+            Side::DestinationKey,
+            *k,
+            dst_arn,
+            prefix,
+        ));
     }
     out
 }
@@ -317,7 +436,16 @@ pub enum Gap {
 
 /// Keys whose value on replication requests cannot be known from configuration: a deny that
 /// depends on them is not certain.
-const UNKNOWABLE_KEYS: &[&str] = &["aws:principalorgid", "aws:principalorgpaths", "aws:resourceorgid", "aws:resourceorgpaths", "aws:principaltag", "aws:resourcetag", "s3:existingobjecttag", "aws:calledvia"];
+const UNKNOWABLE_KEYS: &[&str] = &[
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:resourceorgid",
+    "aws:resourceorgpaths",
+    "aws:principaltag",
+    "aws:resourcetag",
+    "s3:existingobjecttag",
+    "aws:calledvia",
+];
 
 /// The gaps a decision reveals; empty when the need is met.
 pub fn gaps(g: &Graph<'_>, decision: &Decision) -> Vec<Gap> {
@@ -344,10 +472,14 @@ pub fn gaps(g: &Graph<'_>, decision: &Decision) -> Vec<Gap> {
 }
 
 fn deny_depends_on_unknowable(g: &Graph<'_>, by: &iam::StatementRef) -> bool {
-    let Some(statement) = g.statement_at(&by.loc) else { return false };
+    let Some(statement) = g.statement_at(&by.loc) else {
+        return false;
+    };
     statement.conditions.iter().any(|c| {
         let key = c.key.text.to_ascii_lowercase();
-        UNKNOWABLE_KEYS.iter().any(|k| key == *k || key.starts_with(&format!("{k}/")))
+        UNKNOWABLE_KEYS
+            .iter()
+            .any(|k| key == *k || key.starts_with(&format!("{k}/")))
     })
 }
 
@@ -361,22 +493,95 @@ pub fn cross_account(r: &RuleRef<'_, '_>) -> Tri {
     r.cross_account()
 }
 
-/// Where to add a grant to the role: its first identity policy, else the role.
-pub fn identity_anchor(g: &Graph<'_>, role: &RoleView) -> Loc {
+/// Where to add a grant to the role: its first identity policy (and the resource holding it),
+/// else the role.
+pub fn identity_anchor(g: &Graph<'_>, role: &RoleView) -> (Loc, String) {
     role.identity
         .iter()
         .find(|id| g.doc(**id).owner == DocOwner::Identity)
-        .map(|id| g.doc(*id).doc.loc.clone())
-        .unwrap_or_else(|| g.model.roles[role.index].origin.header.clone())
+        .map(|id| (g.doc(*id).doc.loc.clone(), g.doc(*id).address.clone()))
+        .unwrap_or_else(|| {
+            let origin = &g.model.roles[role.index].origin;
+            (origin.header.clone(), origin.address.clone())
+        })
 }
 
 /// An Allow statement to add, as JSON.
-pub fn allow_statement(g: &Graph<'_>, principal: Option<&str>, actions: &[&str], resource: &str) -> String {
+pub fn allow_statement(
+    g: &Graph<'_>,
+    principal: Option<&str>,
+    actions: &[&str],
+    resource: &str,
+) -> String {
     let actions = if actions.len() == 1 {
         format!("\"{}\"", actions[0])
     } else {
-        format!("[{}]", actions.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", "))
+        format!(
+            "[{}]",
+            actions
+                .iter()
+                .map(|a| format!("\"{a}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     };
-    let principal = principal.map(|p| format!("\"Principal\": {{\"AWS\": \"{}\"}}, ", g.display(p))).unwrap_or_default();
-    format!("{{\"Effect\": \"Allow\", {principal}\"Action\": {actions}, \"Resource\": \"{}\"}}", g.display(resource))
+    let principal = principal
+        .map(|p| format!("\"Principal\": {{\"AWS\": \"{}\"}}, ", g.display(p)))
+        .unwrap_or_default();
+    format!(
+        "{{\"Effect\": \"Allow\", {principal}\"Action\": {actions}, \"Resource\": \"{}\"}}",
+        g.display(resource)
+    )
+}
+
+/// One need of one replication rule, with the engine's decision.
+pub struct Checked {
+    pub replication: usize,
+    pub rule: usize,
+    pub role: usize,
+    pub need: Need,
+    pub decision: Decision,
+}
+
+/// The decision for the same request with another action (for documented substitutes such as
+/// `s3:GetObjectVersion` for `s3:GetObjectVersionForReplication`).
+pub fn decide_with_action(g: &Graph<'_>, c: &Checked, action: &'static str) -> Decision {
+    let access = RoleAccess::new(g, &g.roles[c.role]);
+    let mut need = c.need.clone();
+    need.action = action;
+    access.decide(g, &need)
+}
+
+/// Every need of every active rule whose role is in the input, decided once per run.
+pub fn check_all(g: &Graph<'_>) -> Vec<Checked> {
+    let mut out = Vec::new();
+    let mut accesses: std::collections::HashMap<usize, RoleAccess<'_>> =
+        std::collections::HashMap::new();
+    for (ri, view) in g.replications.iter().enumerate() {
+        let Some(role) = view.role.found() else {
+            continue;
+        };
+        for rule in 0..view.rules.len() {
+            let Some(r) = g.rule_ref(ri, rule) else {
+                continue;
+            };
+            if !r.is_active() {
+                continue;
+            }
+            let access = accesses
+                .entry(role)
+                .or_insert_with(|| RoleAccess::new(g, &g.roles[role]));
+            for need in needs(&r) {
+                let decision = access.decide(g, &need);
+                out.push(Checked {
+                    replication: ri,
+                    rule,
+                    role,
+                    need,
+                    decision,
+                });
+            }
+        }
+    }
+    out
 }
