@@ -208,6 +208,7 @@ fn yaml_spans_point_at_the_exact_nodes_in_block_and_flow_style() {
     assert_eq!(src(&db, b.name.loc()), "src-bucket");
     assert_eq!(src(&db, b.settings.versioning.loc()), "Enabled");
     let rc = &model.replications[0];
+    assert_eq!(src(&db, &rc.origin.header), "ReplicationConfiguration");
     assert_eq!(src(&db, rc.role.loc()), "!GetAtt Role.Arn");
     let rule = &rc.rules[0];
     assert_eq!(src(&db, &rule.loc), {

@@ -229,10 +229,7 @@ impl<'a> Evaluator<'a> {
             }),
             "StackName" => match &s.stack_name {
                 Some(n) => known(n),
-                None => unknown(format!(
-                    "the stack name of template {} (chosen at deploy time)",
-                    s.name
-                )),
+                None => unknown(format!("the stack name of {} (chosen at deploy)", s.name)),
             },
             "StackId" => unknown(format!("the stack id of template {}", s.name)),
             "NotificationARNs" => unknown("the stack's notification ARNs".into()),

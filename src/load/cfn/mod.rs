@@ -216,7 +216,7 @@ impl Template<'_> {
                 warning: true,
             });
         }
-        let mut params = params::resolve(self.root.get("Parameters"), self.given, &stack.name);
+        let mut params = params::resolve(self.root.get("Parameters"), self.given);
         for (name, value) in overrides {
             if params.contains_key(&name) {
                 params.insert(name, value);

@@ -236,8 +236,13 @@ impl Res<'_, '_, '_> {
                 .map(rule)
                 .collect();
             // Its own address: the graph finds the bucket by the bucket's address.
+            // Its header is the property's key, where a missing setting would be added.
+            let header = p
+                .get_ignore_case("ReplicationConfiguration")
+                .map_or(self.origin.header.clone(), |(k, _)| k.loc.clone());
             let origin = Origin {
                 address: format!("{}.ReplicationConfiguration", self.origin.address),
+                header,
                 ..self.origin.clone()
             };
             model.replications.push(Replication {
