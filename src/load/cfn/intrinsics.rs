@@ -264,14 +264,14 @@ impl<'a> Evaluator<'a> {
     }
 
     fn get_att(&self, arg: &Node, loc: &Loc, depth: usize) -> Node {
-        let (logical, attr) = match &arg.kind {
-            NodeKind::Str(s) => match s.split_once('.') {
+        let (logical, attr) = match (&arg.kind, arg.as_list()) {
+            (NodeKind::Str(s), _) => match s.split_once('.') {
                 Some((l, a)) => (l.to_string(), a.to_string()),
                 None => (s.to_string(), String::new()),
             },
-            NodeKind::List(items) if items.len() == 2 => {
-                let l = items[0].as_str().map(str::to_string);
-                let a = self.ev(&items[1], depth).and_then(|n| known_text(&n));
+            (_, Some([l, a])) => {
+                let l = l.as_str().map(str::to_string);
+                let a = self.ev(a, depth).and_then(|n| known_text(&n));
                 match (l, a) {
                     (Some(l), Some(a)) => (l, a),
                     (Some(l), None) => {
@@ -343,10 +343,10 @@ impl<'a> Evaluator<'a> {
     }
 
     fn sub(&self, arg: &Node, loc: &Loc, depth: usize) -> Node {
-        let (text, vars) = match &arg.kind {
-            NodeKind::Str(s) => (s.as_ref(), None),
-            NodeKind::List(items) if items.len() == 2 => match items[0].as_str() {
-                Some(s) => (s, Some(&items[1])),
+        let (text, vars) = match (&arg.kind, arg.as_list()) {
+            (NodeKind::Str(s), _) => (s.as_ref(), None),
+            (_, Some([first, vars])) => match first.as_str() {
+                Some(s) => (s, Some(vars)),
                 None => {
                     self.warn(loc, "the first item of Fn::Sub must be a string");
                     return Node::unknown("a malformed Fn::Sub", loc.clone());
@@ -359,21 +359,18 @@ impl<'a> Evaluator<'a> {
         };
         let mut parts = Vec::new();
         let mut rest = text;
-        while let Some(start) = rest.find("${") {
-            push_lit(&mut parts, &rest[..start]);
-            let after = &rest[start + 2..];
-            let Some(end) = after.find('}') else {
-                push_lit(&mut parts, &rest[start..]);
+        while let Some((before, after)) = rest.split_once("${") {
+            push_lit(&mut parts, before);
+            let Some((inner, tail)) = after.split_once('}') else {
+                push_lit(&mut parts, &format!("${{{after}"));
                 rest = "";
                 break;
             };
-            let inner = &after[..end];
             if let Some(literal) = inner.strip_prefix('!') {
                 push_lit(&mut parts, &format!("${{{literal}}}"));
             } else {
                 let name = inner.trim();
-                let var = vars.and_then(|v| v.get(name));
-                let value = match var {
+                let value = match vars.and_then(|v| v.get(name)) {
                     Some(v) => self.ev(v, depth),
                     None => self.sub_name(name, loc),
                 };
@@ -381,7 +378,7 @@ impl<'a> Evaluator<'a> {
                     parts.extend(to_parts(&v));
                 }
             }
-            rest = &after[end + 1..];
+            rest = tail;
         }
         push_lit(&mut parts, rest);
         parts_node(parts, loc)
@@ -476,20 +473,22 @@ impl<'a> Evaluator<'a> {
     }
 
     fn find_in_map(&self, arg: &Node, loc: &Loc, depth: usize) -> Node {
-        let items = arg.as_list().unwrap_or(&[]);
-        if !(3..=4).contains(&items.len()) {
-            self.warn(
-                loc,
-                "Fn::FindInMap takes [MapName, TopLevelKey, SecondLevelKey]",
-            );
-            return Node::unknown("a malformed Fn::FindInMap", loc.clone());
-        }
-        let keys: Vec<Option<String>> = items[..3]
+        let (names, options) = match arg.as_list().unwrap_or(&[]) {
+            [m, t, k] => ([m, t, k], None),
+            [m, t, k, o] => ([m, t, k], Some(o)),
+            _ => {
+                self.warn(
+                    loc,
+                    "Fn::FindInMap takes [MapName, TopLevelKey, SecondLevelKey]",
+                );
+                return Node::unknown("a malformed Fn::FindInMap", loc.clone());
+            }
+        };
+        let keys: Vec<Option<String>> = names
             .iter()
             .map(|k| self.ev(k, depth).and_then(|n| known_text(&n)))
             .collect();
-        let default = items
-            .get(3)
+        let default = options
             .and_then(|d| d.get("DefaultValue"))
             .and_then(|d| self.ev(d, depth));
         let [Some(map), Some(top), Some(second)] = &keys[..] else {
