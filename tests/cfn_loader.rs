@@ -960,3 +960,58 @@ fn flow_style_yaml_that_looks_like_json_is_read_as_yaml() {
     let (model, _) = load_one("flow.json", text);
     assert!(model.input_errors.iter().any(|e| !e.warning));
 }
+
+#[test]
+fn import_value_reads_exports_of_templates_loaded_together() {
+    let dir = temp_dir("exports");
+    std::fs::write(
+        dir.join("destination.yaml"),
+        "\
+Resources:
+  Dst:
+    Type: AWS::S3::Bucket
+Outputs:
+  Arn:
+    Value: !GetAtt Dst.Arn
+    Export: {Name: !Sub 'replica-${Suffix}'}
+Parameters:
+  Suffix: {Type: String, Default: arn}
+",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("source.yaml"),
+        "\
+Resources:
+  Src:
+    Type: AWS::S3::Bucket
+    Properties:
+      ReplicationConfiguration:
+        Role: arn:aws:iam::111111111111:role/r
+        Rules:
+          - Status: Enabled
+            Destination:
+              Bucket: !ImportValue replica-arn
+              EncryptionConfiguration: {ReplicaKmsKeyID: !ImportValue not-exported}
+",
+    )
+    .unwrap();
+    let mut db = SourceDb::new();
+    let model = load::load(
+        &[Input::Path(dir.clone())],
+        &LoadOptions::default(),
+        &mut db,
+    );
+    no_errors(&model);
+    let d = &model.replications[0].rules[0].destination;
+    assert_eq!(
+        d.bucket,
+        Value::Ref(
+            Reference::new("destination:Dst", "Arn"),
+            d.bucket.loc().clone()
+        )
+    );
+    assert_eq!(src(&db, d.bucket.loc()), "!ImportValue replica-arn");
+    assert!(unknown_why(&d.replica_kms_key).contains("not-exported"));
+    let _ = std::fs::remove_dir_all(dir);
+}

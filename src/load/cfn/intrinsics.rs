@@ -38,13 +38,20 @@ pub struct Evaluator<'a> {
     pub mappings: Option<&'a Node>,
     pub conditions: HashMap<&'a str, &'a Node>,
     pub resources: HashMap<&'a str, Resource<'a>>,
+    /// Exports of the templates loaded together.
+    imports: &'a HashMap<String, Node>,
     memo: RefCell<HashMap<String, Option<bool>>>,
     visiting: RefCell<HashSet<String>>,
     pub diags: RefCell<Vec<TemplateDiag>>,
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(stack: &'a StackInfo, params: HashMap<String, Param>, root: &'a Node) -> Self {
+    pub fn new(
+        stack: &'a StackInfo,
+        params: HashMap<String, Param>,
+        root: &'a Node,
+        imports: &'a HashMap<String, Node>,
+    ) -> Self {
         let conditions = root
             .get("Conditions")
             .map(|c| c.entries().iter().map(|(k, v)| (&*k.text, v)).collect())
@@ -67,6 +74,7 @@ impl<'a> Evaluator<'a> {
             mappings: root.get("Mappings"),
             conditions,
             resources,
+            imports,
             memo: RefCell::default(),
             visiting: RefCell::default(),
             diags: RefCell::default(),
@@ -138,10 +146,17 @@ impl<'a> Evaluator<'a> {
             "Fn::FindInMap" => Some(self.find_in_map(arg, loc, depth)),
             "Fn::If" => self.if_(arg, loc, depth),
             "Fn::ImportValue" => {
-                let what = self
-                    .ev(arg, depth)
-                    .map(|n| describe(&n))
-                    .unwrap_or_default();
+                let name = self.ev(arg, depth);
+                if let Some(found) = name
+                    .as_ref()
+                    .and_then(known_text)
+                    .and_then(|n| self.imports.get(&n))
+                {
+                    let mut value = found.clone();
+                    value.loc = loc.clone();
+                    return Some(value);
+                }
+                let what = name.map(|n| describe(&n)).unwrap_or_default();
                 unknown(format!(
                     "imported from another stack (Fn::ImportValue {what}); pass that stack too"
                 ))

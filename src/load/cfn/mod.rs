@@ -121,23 +121,48 @@ pub struct TemplateDiag {
     pub warning: bool,
 }
 
+/// A template to load, with the stack it is deployed as.
+#[derive(Clone, Debug)]
+pub struct Pending {
+    pub file: FileId,
+    pub kind: FileKind,
+    pub stack: StackInfo,
+}
+
+impl Pending {
+    /// A template file as sniffed; its stack comes from `--account`/`--region` by file name.
+    pub fn file(
+        file: FileId,
+        path: &Path,
+        text: &str,
+        kind: FileKind,
+        options: &LoadOptions,
+    ) -> Pending {
+        // A YAML template in flow style starts with `{` like JSON does; CloudFormation reads any
+        // template that is not JSON as YAML, so only a `.json` file is held to strict JSON.
+        let is_json_file = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let kind = if kind == FileKind::CloudFormationJson
+            && !is_json_file
+            && crate::syntax::json::parse(text, file).is_err()
+        {
+            FileKind::CloudFormationYaml
+        } else {
+            kind
+        };
+        Pending {
+            file,
+            kind,
+            stack: StackInfo::from_path(path, options),
+        }
+    }
+}
+
 /// Loads one template file.
 pub fn load(file: FileId, path: &Path, text: &str, kind: FileKind, options: &LoadOptions) -> Model {
-    let stack = StackInfo::from_path(path, options);
-    // A YAML template in flow style starts with `{` like JSON does; CloudFormation reads any
-    // template that is not JSON as YAML, so only a `.json` file is held to strict JSON.
-    let is_json_file = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let kind = if kind == FileKind::CloudFormationJson
-        && !is_json_file
-        && crate::syntax::json::parse(text, file).is_err()
-    {
-        FileKind::CloudFormationYaml
-    } else {
-        kind
-    };
-    load_stack(file, text, kind, options, &stack)
+    let pending = Pending::file(file, path, text, kind, options);
+    load_texts(&[(pending, text)], options)
 }
 
 /// Loads one template as the given stack.
@@ -148,29 +173,71 @@ pub fn load_stack(
     options: &LoadOptions,
     stack: &StackInfo,
 ) -> Model {
-    let mut model = Model::default();
-    let root = match parse(file, text, kind) {
-        Ok((root, warnings)) => {
-            model.input_errors.extend(warnings);
-            root
-        }
-        Err(e) => {
-            model.input_errors.push(e);
-            return model;
-        }
+    let pending = Pending {
+        file,
+        kind,
+        stack: stack.clone(),
     };
+    load_texts(&[(pending, text)], options)
+}
+
+/// Loads templates together, so that `Fn::ImportValue` in one reads the `Outputs` `Export` of
+/// another (a destination stack exporting its bucket ARN to the source stack).
+pub fn load_all(
+    templates: &[Pending],
+    options: &LoadOptions,
+    db: &crate::source::SourceDb,
+) -> Model {
+    let items: Vec<(Pending, &str)> = templates
+        .iter()
+        .map(|t| (t.clone(), db.text(t.file)))
+        .collect();
+    load_texts(&items, options)
+}
+
+fn load_texts(items: &[(Pending, &str)], options: &LoadOptions) -> Model {
+    let mut model = Model::default();
     let mut diags = Vec::new();
     let given = params::given(&options.parameter_files, &options.params, &mut diags);
-    push_diags(&mut model, file, diags);
-    let template = Template {
-        file,
-        text,
-        kind,
-        root: &root,
-        given: &given,
-        options,
-    };
-    template.emit(stack, HashMap::new(), 0, &mut model);
+    if let Some((first, _)) = items.first() {
+        push_diags(&mut model, first.file, diags);
+    }
+    let mut parsed = Vec::new();
+    for (pending, text) in items {
+        match parse(pending.file, text, pending.kind) {
+            Ok((root, warnings)) => {
+                model.input_errors.extend(warnings);
+                parsed.push((pending, *text, root));
+            }
+            Err(e) => model.input_errors.push(e),
+        }
+    }
+    let no_imports = HashMap::new();
+    let mut exports = HashMap::new();
+    for (pending, text, root) in &parsed {
+        let template = Template {
+            file: pending.file,
+            text,
+            kind: pending.kind,
+            root,
+            given: &given,
+            options,
+            imports: &no_imports,
+        };
+        template.exports(&pending.stack, &mut exports);
+    }
+    for (pending, text, root) in &parsed {
+        let template = Template {
+            file: pending.file,
+            text,
+            kind: pending.kind,
+            root,
+            given: &given,
+            options,
+            imports: &exports,
+        };
+        template.emit(&pending.stack, HashMap::new(), 0, &mut model);
+    }
     model
 }
 
@@ -183,14 +250,49 @@ struct Template<'a> {
     root: &'a Node,
     given: &'a HashMap<String, String>,
     options: &'a LoadOptions,
+    /// Exported values of the templates loaded together, by export name.
+    imports: &'a HashMap<String, Node>,
 }
 
-impl Template<'_> {
+impl<'a> Template<'a> {
+    fn evaluator(
+        &self,
+        stack: &'a StackInfo,
+        overrides: HashMap<String, Param>,
+    ) -> intrinsics::Evaluator<'a> {
+        let mut params = params::resolve(self.root.get("Parameters"), self.given);
+        for (name, value) in overrides {
+            if params.contains_key(&name) {
+                params.insert(name, value);
+            }
+        }
+        intrinsics::Evaluator::new(stack, params, self.root, self.imports)
+    }
+
+    /// Adds the template's exported outputs whose names are known.
+    fn exports(&self, stack: &'a StackInfo, out: &mut HashMap<String, Node>) {
+        let Some(outputs) = self.root.get("Outputs") else {
+            return;
+        };
+        let ev = self.evaluator(stack, HashMap::new());
+        for (_, output) in outputs.entries() {
+            let name = output
+                .get("Export")
+                .and_then(|e| e.get("Name"))
+                .and_then(|n| ev.eval(n))
+                .and_then(|n| intrinsics::known_text(&n));
+            let value = output.get("Value").and_then(|v| ev.eval(v));
+            if let (Some(name), Some(value)) = (name, value) {
+                out.entry(name).or_insert(value);
+            }
+        }
+    }
+
     /// Evaluates and emits the template's resources; `overrides` are parameter values set by an
     /// enclosing template (a stack set's `Parameters`).
     fn emit(
         &self,
-        stack: &StackInfo,
+        stack: &'a StackInfo,
         overrides: HashMap<String, Param>,
         depth: usize,
         model: &mut Model,
@@ -216,13 +318,7 @@ impl Template<'_> {
                 warning: true,
             });
         }
-        let mut params = params::resolve(self.root.get("Parameters"), self.given);
-        for (name, value) in overrides {
-            if params.contains_key(&name) {
-                params.insert(name, value);
-            }
-        }
-        let ev = intrinsics::Evaluator::new(stack, params, self.root);
+        let ev = self.evaluator(stack, overrides);
         resources::emit(&ev, self.file, self.text, self.kind, self.root, model);
         if depth < nested::MAX_NESTING {
             nested::stack_sets(self, &ev, depth, model);

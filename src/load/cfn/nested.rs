@@ -86,6 +86,7 @@ pub(super) fn stack_sets(
             root: &root,
             given: outer.given,
             options: outer.options,
+            imports: outer.imports,
         };
         template.emit(&stack, overrides(props, ev), depth + 1, model);
     }
