@@ -1015,3 +1015,48 @@ Resources:
     assert!(unknown_why(&d.replica_kms_key).contains("not-exported"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn cycles_end_without_overflow() {
+    let text = "\
+Conditions:
+  A: !Condition B
+  B: !Not [!Condition A]
+Resources:
+  X:
+    Type: AWS::S3::Bucket
+    Condition: A
+    Properties:
+      BucketName: !Sub '${Y}-x'
+  Y:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Join ['', [!Ref X, -y]]
+  Z:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Select [0, [!GetAtt Z.Arn]]
+";
+    let (model, _) = load_one("cycle.yaml", text);
+    no_errors(&model);
+    assert!(
+        model
+            .input_errors
+            .iter()
+            .any(|e| e.message.contains("refers to itself"))
+    );
+    assert_eq!(model.buckets.len(), 2);
+    assert!(!model.buckets[0].name.is_known());
+    assert!(!model.roles[0].name.is_known());
+}
+
+#[test]
+fn crlf_and_non_ascii_keep_exact_spans() {
+    let text = "# Vorlage für Replikation – ä\r\nResources:\r\n  Bücket:\r\n    Type: AWS::S3::Bucket\r\n    Properties:\r\n      BucketName: naïve-bucket\r\n      VersioningConfiguration:\r\n        Status: Enabled\r\n";
+    let (model, db) = load_one("crlf.yaml", text);
+    no_errors(&model);
+    let b = &model.buckets[0];
+    assert_eq!(src(&db, &b.origin.header), "Bücket");
+    assert_eq!(src(&db, b.name.loc()), "naïve-bucket");
+    assert_eq!(src(&db, b.settings.versioning.loc()), "Enabled");
+}
