@@ -1060,3 +1060,36 @@ fn crlf_and_non_ascii_keep_exact_spans() {
     assert_eq!(src(&db, b.name.loc()), "naïve-bucket");
     assert_eq!(src(&db, b.settings.versioning.loc()), "Enabled");
 }
+
+fn spans_are_inside(node: &Node, text: &str) -> bool {
+    let ok = |loc: &Loc| match loc {
+        Loc::Span(s) => {
+            s.start <= s.end
+                && (s.end as usize) <= text.len()
+                && text.is_char_boundary(s.start as usize)
+                && text.is_char_boundary(s.end as usize)
+        }
+        _ => true,
+    };
+    ok(&node.loc)
+        && match &node.kind {
+            NodeKind::Map(entries) => entries
+                .iter()
+                .all(|(k, v)| ok(&k.loc) && spans_are_inside(v, text)),
+            NodeKind::List(items) => items.iter().all(|i| spans_are_inside(i, text)),
+            _ => true,
+        }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn spans_stay_on_char_boundaries(text in "[-a-zäöü€😀:{}\\[\\],!&*'\" \n#]{0,120}") {
+        let mut db = SourceDb::new();
+        let file = db.add("u.yaml", text.as_str());
+        if let Ok((root, _)) = load::cfn::parse(file, db.text(file), FileKind::CloudFormationYaml) {
+            prop_assert!(spans_are_inside(&root, &text));
+        }
+    }
+}
