@@ -321,7 +321,8 @@ fn map_item(
         origin: Origin {
             address: item.address.to_string(),
             file,
-            header: item.header.loc(file),
+            // The resource's address is what "missing X" findings point at.
+            header: item.header.key("address").loc(file),
             format: Format::Plan,
         },
         at,
