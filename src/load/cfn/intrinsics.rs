@@ -565,6 +565,8 @@ impl<'a> Evaluator<'a> {
             return *v;
         }
         let Some(expr) = self.conditions.get(name).copied() else {
+            // Remembered so that each use does not warn again.
+            self.memo.borrow_mut().insert(name.to_string(), None);
             self.warn(
                 loc,
                 format!("the condition {name} is not defined in Conditions"),
