@@ -55,20 +55,24 @@ pub fn load(inputs: &[Input], options: &LoadOptions, db: &mut SourceDb) -> Model
             Input::Path(path) => discover::discover(path, &mut units, &mut model, db),
         }
     }
+    // CloudFormation templates load together at the end: one stack's `Fn::ImportValue` reads
+    // another's exports.
+    let mut templates = Vec::new();
     for unit in units {
         match unit {
             discover::Unit::File { path, bytes } => {
-                load_file(&path, bytes, options, db, &mut model)
+                load_file(&path, bytes, options, db, &mut model, &mut templates)
             }
             discover::Unit::CfnStack(stack) => {
                 let info = stack.info(options);
-                load_cfn_stack(&stack.template, &info, options, db, &mut model)
+                load_cfn_stack(&stack.template, info, db, &mut model, &mut templates)
             }
             discover::Unit::TerraformModule { dir, files } => {
                 load_terraform_module(&dir, &files, options, db, &mut model)
             }
         }
     }
+    model.merge(cfn::load_all(&templates, options, db));
     model
 }
 
@@ -78,6 +82,7 @@ fn load_file(
     options: &LoadOptions,
     db: &mut SourceDb,
     model: &mut Model,
+    templates: &mut Vec<cfn::Pending>,
 ) {
     let bytes = match bytes {
         Some(b) => b,
@@ -110,7 +115,12 @@ fn load_file(
     };
     let kind = text::sniff(path, &text);
     let file = db.add(path, text);
-    load_text(file, kind, options, db, model);
+    match kind {
+        FileKind::CloudFormationJson | FileKind::CloudFormationYaml => {
+            templates.push(cfn::Pending::file(file, path, db.text(file), kind, options))
+        }
+        _ => load_text(file, kind, options, db, model),
+    }
 }
 
 /// Loads one file whose text is already in `db`.
@@ -142,10 +152,10 @@ pub fn load_text(
 /// A template of a CDK assembly, with the account and region its manifest gives.
 fn load_cfn_stack(
     path: &Path,
-    stack: &cfn::StackInfo,
-    options: &LoadOptions,
+    stack: cfn::StackInfo,
     db: &mut SourceDb,
     model: &mut Model,
+    templates: &mut Vec<cfn::Pending>,
 ) {
     let text = match std::fs::read(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))
@@ -168,7 +178,7 @@ fn load_cfn_stack(
         _ => FileKind::CloudFormationJson,
     };
     let file = db.add(path, text);
-    model.merge(cfn::load_stack(file, db.text(file), kind, options, stack));
+    templates.push(cfn::Pending { file, kind, stack });
 }
 
 fn load_terraform_module(

@@ -69,13 +69,29 @@ pub fn sniff(path: &Path, text: &str) -> FileKind {
         if name.ends_with(".tf.json") {
             return FileKind::Terraform;
         }
+        // A YAML template written in flow style.
+        if is_yaml_name(name) && text.contains("Resources") && text.contains("AWS::") {
+            return FileKind::CloudFormationYaml;
+        }
         return FileKind::Other;
     }
-    let yamlish = name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template");
-    if (yamlish || text.contains("AWSTemplateFormatVersion")) && text.contains("Resources") {
+    let yamlish = is_yaml_name(name);
+    // A top-level `Resources:` key and an AWS resource type: other YAML (CI workflows, compose
+    // files) that merely mentions resources is not a template.
+    let resources_key = text
+        .lines()
+        .any(|l| l.starts_with("Resources:") || l.starts_with("\"Resources\":"));
+    if (yamlish || text.contains("AWSTemplateFormatVersion"))
+        && resources_key
+        && text.contains("AWS::")
+    {
         return FileKind::CloudFormationYaml;
     }
     FileKind::Other
+}
+
+fn is_yaml_name(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template")
 }
 
 fn floor_char_boundary(text: &str, max: usize) -> usize {
@@ -96,5 +112,19 @@ mod tests {
         assert_eq!(decode(b"\xFF\xFE{\x00}\x00").unwrap(), "{}");
         assert!(decode(b"\xFF\xFE{").is_err());
         assert!(decode(b"{\xC3}").unwrap_err().contains("UTF-8"));
+    }
+
+    #[test]
+    fn yaml_templates_by_content() {
+        let t = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n";
+        assert_eq!(sniff(Path::new("t.yaml"), t), FileKind::CloudFormationYaml);
+        assert_eq!(sniff(Path::new("t.txt"), t), FileKind::Other);
+        let with_version = format!("AWSTemplateFormatVersion: 2010-09-09\n{t}");
+        assert_eq!(
+            sniff(Path::new("t.txt"), &with_version),
+            FileKind::CloudFormationYaml
+        );
+        let workflow = "jobs:\n  build:\n    steps: []\n# Resources: none\n";
+        assert_eq!(sniff(Path::new("ci.yml"), workflow), FileKind::Other);
     }
 }

@@ -38,13 +38,20 @@ pub struct Evaluator<'a> {
     pub mappings: Option<&'a Node>,
     pub conditions: HashMap<&'a str, &'a Node>,
     pub resources: HashMap<&'a str, Resource<'a>>,
+    /// Exports of the templates loaded together.
+    imports: &'a HashMap<String, Node>,
     memo: RefCell<HashMap<String, Option<bool>>>,
     visiting: RefCell<HashSet<String>>,
     pub diags: RefCell<Vec<TemplateDiag>>,
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(stack: &'a StackInfo, params: HashMap<String, Param>, root: &'a Node) -> Self {
+    pub fn new(
+        stack: &'a StackInfo,
+        params: HashMap<String, Param>,
+        root: &'a Node,
+        imports: &'a HashMap<String, Node>,
+    ) -> Self {
         let conditions = root
             .get("Conditions")
             .map(|c| c.entries().iter().map(|(k, v)| (&*k.text, v)).collect())
@@ -67,6 +74,7 @@ impl<'a> Evaluator<'a> {
             mappings: root.get("Mappings"),
             conditions,
             resources,
+            imports,
             memo: RefCell::default(),
             visiting: RefCell::default(),
             diags: RefCell::default(),
@@ -82,6 +90,7 @@ impl<'a> Evaluator<'a> {
         self.diags.borrow_mut().push(TemplateDiag {
             loc: loc.clone(),
             message: message.into(),
+            warning: true,
         });
     }
 
@@ -137,10 +146,17 @@ impl<'a> Evaluator<'a> {
             "Fn::FindInMap" => Some(self.find_in_map(arg, loc, depth)),
             "Fn::If" => self.if_(arg, loc, depth),
             "Fn::ImportValue" => {
-                let what = self
-                    .ev(arg, depth)
-                    .map(|n| describe(&n))
-                    .unwrap_or_default();
+                let name = self.ev(arg, depth);
+                if let Some(found) = name
+                    .as_ref()
+                    .and_then(known_text)
+                    .and_then(|n| self.imports.get(&n))
+                {
+                    let mut value = found.clone();
+                    value.loc = loc.clone();
+                    return Some(value);
+                }
+                let what = name.map(|n| describe(&n)).unwrap_or_default();
                 unknown(format!(
                     "imported from another stack (Fn::ImportValue {what}); pass that stack too"
                 ))
@@ -228,10 +244,7 @@ impl<'a> Evaluator<'a> {
             }),
             "StackName" => match &s.stack_name {
                 Some(n) => known(n),
-                None => unknown(format!(
-                    "the stack name of template {} (chosen at deploy time)",
-                    s.name
-                )),
+                None => unknown(format!("the stack name of {} (chosen at deploy)", s.name)),
             },
             "StackId" => unknown(format!("the stack id of template {}", s.name)),
             "NotificationARNs" => unknown("the stack's notification ARNs".into()),
@@ -266,14 +279,14 @@ impl<'a> Evaluator<'a> {
     }
 
     fn get_att(&self, arg: &Node, loc: &Loc, depth: usize) -> Node {
-        let (logical, attr) = match &arg.kind {
-            NodeKind::Str(s) => match s.split_once('.') {
+        let (logical, attr) = match (&arg.kind, arg.as_list()) {
+            (NodeKind::Str(s), _) => match s.split_once('.') {
                 Some((l, a)) => (l.to_string(), a.to_string()),
                 None => (s.to_string(), String::new()),
             },
-            NodeKind::List(items) if items.len() == 2 => {
-                let l = items[0].as_str().map(str::to_string);
-                let a = self.ev(&items[1], depth).and_then(|n| known_text(&n));
+            (_, Some([l, a])) => {
+                let l = l.as_str().map(str::to_string);
+                let a = self.ev(a, depth).and_then(|n| known_text(&n));
                 match (l, a) {
                     (Some(l), Some(a)) => (l, a),
                     (Some(l), None) => {
@@ -345,10 +358,10 @@ impl<'a> Evaluator<'a> {
     }
 
     fn sub(&self, arg: &Node, loc: &Loc, depth: usize) -> Node {
-        let (text, vars) = match &arg.kind {
-            NodeKind::Str(s) => (s.as_ref(), None),
-            NodeKind::List(items) if items.len() == 2 => match items[0].as_str() {
-                Some(s) => (s, Some(&items[1])),
+        let (text, vars) = match (&arg.kind, arg.as_list()) {
+            (NodeKind::Str(s), _) => (s.as_ref(), None),
+            (_, Some([first, vars])) => match first.as_str() {
+                Some(s) => (s, Some(vars)),
                 None => {
                     self.warn(loc, "the first item of Fn::Sub must be a string");
                     return Node::unknown("a malformed Fn::Sub", loc.clone());
@@ -361,21 +374,18 @@ impl<'a> Evaluator<'a> {
         };
         let mut parts = Vec::new();
         let mut rest = text;
-        while let Some(start) = rest.find("${") {
-            push_lit(&mut parts, &rest[..start]);
-            let after = &rest[start + 2..];
-            let Some(end) = after.find('}') else {
-                push_lit(&mut parts, &rest[start..]);
+        while let Some((before, after)) = rest.split_once("${") {
+            push_lit(&mut parts, before);
+            let Some((inner, tail)) = after.split_once('}') else {
+                push_lit(&mut parts, &format!("${{{after}"));
                 rest = "";
                 break;
             };
-            let inner = &after[..end];
             if let Some(literal) = inner.strip_prefix('!') {
                 push_lit(&mut parts, &format!("${{{literal}}}"));
             } else {
                 let name = inner.trim();
-                let var = vars.and_then(|v| v.get(name));
-                let value = match var {
+                let value = match vars.and_then(|v| v.get(name)) {
                     Some(v) => self.ev(v, depth),
                     None => self.sub_name(name, loc),
                 };
@@ -383,7 +393,7 @@ impl<'a> Evaluator<'a> {
                     parts.extend(to_parts(&v));
                 }
             }
-            rest = &after[end + 1..];
+            rest = tail;
         }
         push_lit(&mut parts, rest);
         parts_node(parts, loc)
@@ -478,20 +488,22 @@ impl<'a> Evaluator<'a> {
     }
 
     fn find_in_map(&self, arg: &Node, loc: &Loc, depth: usize) -> Node {
-        let items = arg.as_list().unwrap_or(&[]);
-        if !(3..=4).contains(&items.len()) {
-            self.warn(
-                loc,
-                "Fn::FindInMap takes [MapName, TopLevelKey, SecondLevelKey]",
-            );
-            return Node::unknown("a malformed Fn::FindInMap", loc.clone());
-        }
-        let keys: Vec<Option<String>> = items[..3]
+        let (names, options) = match arg.as_list().unwrap_or(&[]) {
+            [m, t, k] => ([m, t, k], None),
+            [m, t, k, o] => ([m, t, k], Some(o)),
+            _ => {
+                self.warn(
+                    loc,
+                    "Fn::FindInMap takes [MapName, TopLevelKey, SecondLevelKey]",
+                );
+                return Node::unknown("a malformed Fn::FindInMap", loc.clone());
+            }
+        };
+        let keys: Vec<Option<String>> = names
             .iter()
             .map(|k| self.ev(k, depth).and_then(|n| known_text(&n)))
             .collect();
-        let default = items
-            .get(3)
+        let default = options
             .and_then(|d| d.get("DefaultValue"))
             .and_then(|d| self.ev(d, depth));
         let [Some(map), Some(top), Some(second)] = &keys[..] else {
@@ -553,6 +565,8 @@ impl<'a> Evaluator<'a> {
             return *v;
         }
         let Some(expr) = self.conditions.get(name).copied() else {
+            // Remembered so that each use does not warn again.
+            self.memo.borrow_mut().insert(name.to_string(), None);
             self.warn(
                 loc,
                 format!("the condition {name} is not defined in Conditions"),

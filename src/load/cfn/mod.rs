@@ -13,10 +13,12 @@
 
 pub mod cdk;
 mod intrinsics;
+mod nested;
 mod params;
 mod resources;
 mod yaml;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::load::LoadOptions;
@@ -115,12 +117,52 @@ fn stem(file_name: &str) -> String {
 pub struct TemplateDiag {
     pub loc: Loc,
     pub message: String,
+    /// Errors are for input the user must fix (an unreadable parameters file).
+    pub warning: bool,
+}
+
+/// A template to load, with the stack it is deployed as.
+#[derive(Clone, Debug)]
+pub struct Pending {
+    pub file: FileId,
+    pub kind: FileKind,
+    pub stack: StackInfo,
+}
+
+impl Pending {
+    /// A template file as sniffed; its stack comes from `--account`/`--region` by file name.
+    pub fn file(
+        file: FileId,
+        path: &Path,
+        text: &str,
+        kind: FileKind,
+        options: &LoadOptions,
+    ) -> Pending {
+        // A YAML template in flow style starts with `{` like JSON does; CloudFormation reads any
+        // template that is not JSON as YAML, so only a `.json` file is held to strict JSON.
+        let is_json_file = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let kind = if kind == FileKind::CloudFormationJson
+            && !is_json_file
+            && crate::syntax::json::parse(text, file).is_err()
+        {
+            FileKind::CloudFormationYaml
+        } else {
+            kind
+        };
+        Pending {
+            file,
+            kind,
+            stack: StackInfo::from_path(path, options),
+        }
+    }
 }
 
 /// Loads one template file.
 pub fn load(file: FileId, path: &Path, text: &str, kind: FileKind, options: &LoadOptions) -> Model {
-    let stack = StackInfo::from_path(path, options);
-    load_stack(file, text, kind, options, &stack)
+    let pending = Pending::file(file, path, text, kind, options);
+    load_texts(&[(pending, text)], options)
 }
 
 /// Loads one template as the given stack.
@@ -131,43 +173,169 @@ pub fn load_stack(
     options: &LoadOptions,
     stack: &StackInfo,
 ) -> Model {
-    let mut model = Model::default();
-    let root = match parse(file, text, kind) {
-        Ok((root, warnings)) => {
-            model.input_errors.extend(warnings);
-            root
-        }
-        Err(e) => {
-            model.input_errors.push(e);
-            return model;
-        }
+    let pending = Pending {
+        file,
+        kind,
+        stack: stack.clone(),
     };
+    load_texts(&[(pending, text)], options)
+}
+
+/// Loads templates together, so that `Fn::ImportValue` in one reads the `Outputs` `Export` of
+/// another (a destination stack exporting its bucket ARN to the source stack).
+pub fn load_all(
+    templates: &[Pending],
+    options: &LoadOptions,
+    db: &crate::source::SourceDb,
+) -> Model {
+    let items: Vec<(Pending, &str)> = templates
+        .iter()
+        .map(|t| (t.clone(), db.text(t.file)))
+        .collect();
+    load_texts(&items, options)
+}
+
+fn load_texts(items: &[(Pending, &str)], options: &LoadOptions) -> Model {
+    let mut model = Model::default();
     let mut diags = Vec::new();
     let given = params::given(&options.parameter_files, &options.params, &mut diags);
-    let resources = root.get("Resources");
-    match resources {
-        Some(r) if matches!(r.kind, crate::syntax::NodeKind::Map(_)) => {
-            let params = params::resolve(root.get("Parameters"), &given, &stack.name);
-            let ev = intrinsics::Evaluator::new(stack, params, &root);
-            resources::emit(&ev, file, text, kind, &root, &mut model);
-            diags.extend(ev.diags.into_inner());
-        }
-        _ => model.input_errors.push(InputError {
-            loc: resources.map_or(Loc::span(file, 0, 0), |r| r.loc.clone()),
-            file,
-            message: "a CloudFormation template needs a Resources object".into(),
-            warning: false,
-        }),
+    if let Some((first, _)) = items.first() {
+        push_diags(&mut model, first.file, diags);
     }
+    let mut parsed = Vec::new();
+    for (pending, text) in items {
+        match parse(pending.file, text, pending.kind) {
+            Ok((root, warnings)) => {
+                model.input_errors.extend(warnings);
+                parsed.push((pending, *text, root));
+            }
+            Err(e) => model.input_errors.push(e),
+        }
+    }
+    let no_imports = HashMap::new();
+    let mut exports = HashMap::new();
+    for (pending, text, root) in &parsed {
+        let template = Template {
+            file: pending.file,
+            text,
+            kind: pending.kind,
+            root,
+            given: &given,
+            options,
+            imports: &no_imports,
+        };
+        template.exports(&pending.stack, &mut exports);
+    }
+    for (pending, text, root) in &parsed {
+        let template = Template {
+            file: pending.file,
+            text,
+            kind: pending.kind,
+            root,
+            given: &given,
+            options,
+            imports: &exports,
+        };
+        template.emit(&pending.stack, HashMap::new(), 0, &mut model);
+    }
+    model
+}
+
+/// One parsed template with what its evaluation needs.
+struct Template<'a> {
+    file: FileId,
+    /// The text of the file; spans of nested templates are mapped into it.
+    text: &'a str,
+    kind: FileKind,
+    root: &'a Node,
+    given: &'a HashMap<String, String>,
+    options: &'a LoadOptions,
+    /// Exported values of the templates loaded together, by export name.
+    imports: &'a HashMap<String, Node>,
+}
+
+impl<'a> Template<'a> {
+    fn evaluator(
+        &self,
+        stack: &'a StackInfo,
+        overrides: HashMap<String, Param>,
+    ) -> intrinsics::Evaluator<'a> {
+        let mut params = params::resolve(self.root.get("Parameters"), self.given);
+        for (name, value) in overrides {
+            if params.contains_key(&name) {
+                params.insert(name, value);
+            }
+        }
+        intrinsics::Evaluator::new(stack, params, self.root, self.imports)
+    }
+
+    /// Adds the template's exported outputs whose names are known.
+    fn exports(&self, stack: &'a StackInfo, out: &mut HashMap<String, Node>) {
+        let Some(outputs) = self.root.get("Outputs") else {
+            return;
+        };
+        let ev = self.evaluator(stack, HashMap::new());
+        for (_, output) in outputs.entries() {
+            let name = output
+                .get("Export")
+                .and_then(|e| e.get("Name"))
+                .and_then(|n| ev.eval(n))
+                .and_then(|n| intrinsics::known_text(&n));
+            let value = output.get("Value").and_then(|v| ev.eval(v));
+            if let (Some(name), Some(value)) = (name, value) {
+                out.entry(name).or_insert(value);
+            }
+        }
+    }
+
+    /// Evaluates and emits the template's resources; `overrides` are parameter values set by an
+    /// enclosing template (a stack set's `Parameters`).
+    fn emit(
+        &self,
+        stack: &'a StackInfo,
+        overrides: HashMap<String, Param>,
+        depth: usize,
+        model: &mut Model,
+    ) {
+        let resources = self.root.get("Resources");
+        if !resources.is_some_and(|r| matches!(r.kind, crate::syntax::NodeKind::Map(_))) {
+            model.input_errors.push(InputError {
+                loc: resources.map_or(Loc::span(self.file, 0, 0), |r| r.loc.clone()),
+                file: self.file,
+                message: "a CloudFormation template needs a Resources object".into(),
+                warning: false,
+            });
+            return;
+        }
+        if let Some(transform) = self.root.get("Transform") {
+            model.notes.push(InputError {
+                loc: transform.loc.clone(),
+                file: self.file,
+                message: format!(
+                    "template {} uses a transform (macro); the resources it generates are not checked: pass the processed template instead",
+                    stack.name
+                ),
+                warning: true,
+            });
+        }
+        let ev = self.evaluator(stack, overrides);
+        resources::emit(&ev, self.file, self.text, self.kind, self.root, model);
+        if depth < nested::MAX_NESTING {
+            nested::stack_sets(self, &ev, depth, model);
+        }
+        push_diags(model, self.file, ev.diags.into_inner());
+    }
+}
+
+fn push_diags(model: &mut Model, file: FileId, diags: Vec<TemplateDiag>) {
     model
         .input_errors
         .extend(diags.into_iter().map(|d| InputError {
             loc: d.loc,
             file,
             message: d.message,
-            warning: true,
+            warning: d.warning,
         }));
-    model
 }
 
 /// Parses a template into a node tree where YAML short forms read like their long forms.

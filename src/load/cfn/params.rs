@@ -24,11 +24,13 @@ pub fn given(
                 Err(e) => diags.push(TemplateDiag {
                     loc: Loc::None,
                     message: format!("cannot read parameters file {}: {e}", path.display()),
+                    warning: false,
                 }),
             },
             Err(e) => diags.push(TemplateDiag {
                 loc: Loc::None,
                 message: format!("cannot read parameters file {}: {e}", path.display()),
+                warning: false,
             }),
         }
     }
@@ -78,11 +80,7 @@ fn parse_file(text: &str) -> Result<Vec<(String, String)>, String> {
 }
 
 /// The value of every parameter the template declares.
-pub fn resolve(
-    declared: Option<&Node>,
-    given: &HashMap<String, String>,
-    template: &str,
-) -> HashMap<String, Param> {
+pub fn resolve(declared: Option<&Node>, given: &HashMap<String, String>) -> HashMap<String, Param> {
     let mut out = HashMap::new();
     let Some(declared) = declared else {
         return out;
@@ -106,7 +104,7 @@ pub fn resolve(
         };
         let param = match value {
             None => Param::Unknown(Why::new(format!(
-                "parameter {name} of template {template} has no value: pass --param {name}=VALUE"
+                "parameter {name} has no value: pass --param {name}=VALUE"
             ))),
             Some(v) if is_list => match (&v.kind, known_text(&v)) {
                 (NodeKind::List(_), _) => Param::Value(v),

@@ -86,7 +86,6 @@ pub fn emit(
         let depends_on = depends_on(decl, ev);
         let r = Res {
             cx: &cx,
-            logical: &key.text,
             origin,
             props: &props,
         };
@@ -120,7 +119,6 @@ fn depends_on(decl: &Node, ev: &Evaluator<'_>) -> Vec<String> {
 
 struct Res<'a, 'b, 'e> {
     cx: &'a Cx<'b, 'e>,
-    logical: &'a str,
     origin: Origin,
     props: &'a Node,
 }
@@ -236,8 +234,13 @@ impl Res<'_, '_, '_> {
                 .map(rule)
                 .collect();
             // Its own address: the graph finds the bucket by the bucket's address.
+            // Its header is the property's key, where a missing setting would be added.
+            let header = p
+                .get_ignore_case("ReplicationConfiguration")
+                .map_or(self.origin.header.clone(), |(k, _)| k.loc.clone());
             let origin = Origin {
                 address: format!("{}.ReplicationConfiguration", self.origin.address),
+                header,
                 ..self.origin.clone()
             };
             model.replications.push(Replication {
@@ -367,7 +370,6 @@ impl Res<'_, '_, '_> {
     fn key(&self, model: &mut Model, replica: bool) {
         let p = self.props;
         let header = &self.origin.header;
-        let _ = self.logical;
         model.keys.push(Key {
             origin: self.origin.clone(),
             arn: self.assigned("the key ARN"),
@@ -404,7 +406,6 @@ impl Res<'_, '_, '_> {
 
     fn org_policy(&self, model: &mut Model) {
         let p = self.props;
-        let _ = self.logical;
         model.org_policies.push(OrgPolicy {
             origin: self.origin.clone(),
             id: self.assigned("the policy id"),

@@ -180,14 +180,14 @@ impl Conv {
                 let mut out = Vec::with_capacity(entries.len());
                 let mut seen: HashSet<&str> = HashSet::new();
                 for (k, v) in entries {
-                    let YamlValue::Scalar(text, _) = &k.value else {
+                    let YamlValue::Scalar(text, style) = &k.value else {
                         self.warn(
                             k.full,
                             "a mapping key that is not a plain text is not valid in a template; entry ignored",
                         );
                         continue;
                     };
-                    if text == "<<" && k.value == YamlValue::Scalar("<<".into(), Style::Plain) {
+                    if text == "<<" && *style == Style::Plain {
                         self.warn(
                             k.span,
                             "CloudFormation does not support YAML merge keys (<<); read as an ordinary key",
@@ -304,8 +304,8 @@ fn is_number(text: &str) -> bool {
     if matches!(t, ".inf" | ".Inf" | ".INF") || matches!(text, ".nan" | ".NaN" | ".NAN") {
         return true;
     }
-    let (mantissa, exponent) = match t.find(['e', 'E']) {
-        Some(i) => (&t[..i], Some(&t[i + 1..])),
+    let (mantissa, exponent) = match t.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e)),
         None => (t, None),
     };
     let mut digits = 0;
