@@ -197,7 +197,7 @@ struct Grants {
     direct: Side,
     /// The role ARN of the session: limited by the boundary.
     role: Side,
-    /// `"*"` or `{"AWS": "*"}`.
+    /// `"*"` or `{"AWS": "*"}`: matches the session, so composes like `direct`.
     any: Side,
     /// The principal's account (`…:root` or the 12-digit id): delegates to identity policies.
     account: Side,
@@ -397,14 +397,14 @@ fn compose(
     }
     let cross = || identity.clone().and(boundary.clone()).and(g.all());
     let same = || {
-        let bounded_any = g.any.clone().and(boundary.clone().or(Side::maybe(
-            "a grant to \"*\" with a permissions boundary that does not allow the action (AWS does not document whether the boundary limits it)".to_string(),
-        )));
+        // "*" matches the calling session itself, so like a grant to the session ARN it is not
+        // limited by the boundary; only a grant naming the role ARN is (IAM User Guide,
+        // permissions boundaries; the independent simulator agrees).
         let resource_side = g
             .direct
             .clone()
-            .or(g.role.clone().and(boundary.clone()))
-            .or(bounded_any);
+            .or(g.any.clone())
+            .or(g.role.clone().and(boundary.clone()));
         match kind {
             ResourceKind::S3 | ResourceKind::Other => {
                 identity.clone().and(boundary.clone()).or(resource_side)
