@@ -101,6 +101,13 @@ def condition(r):
     return {op: {key: value}}
 
 
+SESSION = False  # set by --session: callers are sessions and principals may name the session ARN
+
+
+def session_arn(acct, role_name):
+    return "arn:aws:sts::%s:assumed-role/%s/oracle-session" % (acct, role_name.split("/")[-1])
+
+
 def statement(r, effect, acct, with_principal, principal_acct, role_name):
     s = {"Effect": effect}
     if r.random() < 0.2:
@@ -117,6 +124,10 @@ def statement(r, effect, acct, with_principal, principal_acct, role_name):
             {"AWS": "arn:aws:iam::%s:role/other" % principal_acct}, {"Service": "s3.amazonaws.com"},
             {"AWS": [role_arn, "arn:aws:iam::%s:root" % principal_acct]},
         ]
+        if SESSION:
+            forms += [{"AWS": session_arn(principal_acct, role_name)},
+                      {"AWS": [session_arn(principal_acct, role_name), role_arn]},
+                      {"AWS": session_arn(principal_acct, "other")}]
         p = r.choice(forms)
         if effect == "Deny" and r.random() < 0.25 and p != "*":
             s["NotPrincipal"] = p
@@ -156,10 +167,30 @@ def case(r, i):
         "action": action,
         "resource": resource,
     }
+    # Bias towards requests that some statement grants, so that allow paths get exercised.
+    def helpful(with_principal):
+        st = {"Effect": "Allow",
+              "Action": r.choice([action, action.split(":")[0] + ":*", "*", action.upper()]),
+              "Resource": r.choice([resource, "*", resource.rsplit("/", 1)[0] + "/*" if "/" in resource[13:] else resource + "*"])}
+        if with_principal:
+            role_arn = "arn:aws:iam::%s:role/%s" % (pacct, role_name)
+            st["Principal"] = r.choice(["*", {"AWS": role_arn}, {"AWS": pacct}, {"AWS": "arn:aws:iam::%s:root" % pacct}]
+                                       + ([{"AWS": session_arn(pacct, role_name)}] if SESSION else []))
+        if r.random() < 0.3:
+            st["Condition"] = condition(r)
+        return st
+    if r.random() < 0.5:
+        if not c["identity_policies"]:
+            c["identity_policies"].append({"Version": "2012-10-17", "Statement": []})
+        c["identity_policies"][0]["Statement"].append(helpful(False))
+    if SESSION:
+        c["session_name"] = "oracle-session"
     if r.random() < 0.97:
         c["resource_owner"] = owner
     if r.random() < 0.8:
         c["resource_policy"] = policy(r, owner, r.randint(0, 3), True, pacct, role_name)
+        if r.random() < 0.5:
+            c["resource_policy"]["Statement"].append(helpful(True))
     if r.random() < 0.2:
         c["permissions_boundary"] = {"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Action": r.choice(["s3:*", "s3:Get*", "*", "kms:*", "sts:GetCallerIdentity"]), "Resource": "*"}]}
@@ -193,7 +224,10 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--count", type=int, default=3000)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--session", action="store_true", help="call as the role session (oracle --session)")
     a = ap.parse_args()
+    global SESSION
+    SESSION = a.session
     r = random.Random(a.seed)
     cases = [case(r, i) for i in range(a.count)]
     with open(a.out, "w") as f:

@@ -370,3 +370,30 @@ fn principal_atoms() {
         "different references, different roles"
     );
 }
+
+#[test]
+fn not_principal_deny_always_applies_to_principals_with_a_boundary() {
+    let same = Some("111111111111");
+    let id = policy(PolicyKind::Identity, &allow("s3:*", "*"));
+    let boundary = policy(PolicyKind::Boundary, &allow("s3:*", "*"));
+    let rp = policy(
+        PolicyKind::Bucket,
+        &format!(
+            r#"{{"Effect": "Deny", "NotPrincipal": {{"AWS": ["{ROLE}", "{SESSION}"]}}, "Action": "s3:*", "Resource": "*"}}"#
+        ),
+    );
+    let c = Case::new("s3:ReplicateObject", OBJ, same);
+    let pc = PolicyContext {
+        identity: vec![&id],
+        resource_policy: Some(&rp),
+        ..Default::default()
+    };
+    assert!(c.run(&pc).is_allow());
+    let pc = PolicyContext {
+        identity: vec![&id],
+        resource_policy: Some(&rp),
+        boundary: Some(&boundary),
+        ..Default::default()
+    };
+    assert!(matches!(c.run(&pc), Decision::ExplicitDeny { .. }));
+}

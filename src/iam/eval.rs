@@ -232,9 +232,17 @@ enum Form {
 }
 
 pub fn evaluate(req: &Request<'_>, policies: &PolicyContext<'_>) -> Decision {
+    let has_boundary = if policies.boundary.is_some() {
+        Match::Yes
+    } else if policies.unknown.iter().any(|u| u.slot == Slot::Boundary) {
+        Match::Maybe
+    } else {
+        Match::No
+    };
     let mut ev = Evaluator {
         req,
         deny: Side::new(Match::No),
+        has_boundary,
     };
 
     let mut identity = Side::new(Match::No);
@@ -441,6 +449,8 @@ struct Evaluator<'r, 'a> {
     req: &'r Request<'a>,
     /// Explicit denies from every policy seen so far.
     deny: Side,
+    /// Whether the caller has a permissions boundary (it disables `NotPrincipal` exclusions).
+    has_boundary: Match,
 }
 
 impl Evaluator<'_, '_> {
@@ -482,7 +492,7 @@ impl Evaluator<'_, '_> {
             match effect {
                 Effect::Deny => {
                     let who = match &st.principal {
-                        Some(spec) => principal_match(spec, self.req.principal)
+                        Some(spec) => principal_match(spec, self.req.principal, self.has_boundary)
                             .into_iter()
                             .fold(Match::No, |a, (_, m)| a.or(m)),
                         None => Match::No,
@@ -496,7 +506,7 @@ impl Evaluator<'_, '_> {
                 }
                 Effect::Allow => {
                     let Some(spec) = &st.principal else { continue };
-                    for (form, who) in principal_match(spec, self.req.principal) {
+                    for (form, who) in principal_match(spec, self.req.principal, Match::No) {
                         let m = base.and(who);
                         if m == Match::No {
                             continue;
@@ -616,8 +626,10 @@ fn opaque_side(policy: &Policy, slot: Slot, index: usize) -> Side {
 }
 
 /// How each entry of a Principal element matches the caller, by the form of the entry.
-/// For `NotPrincipal` the statement applies to everyone the list does not name.
-fn principal_match(spec: &PrincipalSpec, p: &Principal) -> Vec<(Form, Match)> {
+/// For `NotPrincipal` the statement applies to everyone the list does not name, except that a
+/// Deny with `NotPrincipal` always applies to principals with a permissions boundary (IAM User
+/// Guide, NotPrincipal); `boundary` is whether the caller has one (pass `No` for Allows).
+fn principal_match(spec: &PrincipalSpec, p: &Principal, boundary: Match) -> Vec<(Form, Match)> {
     match spec {
         PrincipalSpec::Principal(items) => items
             .iter()
@@ -629,7 +641,7 @@ fn principal_match(spec: &PrincipalSpec, p: &Principal) -> Vec<(Form, Match)> {
                 .iter()
                 .map(|i| entry_match(&i.kind, &i.value.text, p).1)
                 .fold(Match::No, Match::or);
-            vec![(Form::Any, !named)]
+            vec![(Form::Any, !named.and(!boundary))]
         }
     }
 }
