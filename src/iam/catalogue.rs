@@ -185,6 +185,16 @@ pub fn resource_types_of(action: &str) -> &'static [ResourceTypeRef] {
         .unwrap_or_default()
 }
 
+/// The resource types of `action` that a policy `Resource` glob can denote. Empty for a known
+/// action means the statement grants that action on nothing: `s3:ReplicateObject` on
+/// `arn:aws:s3:::dest-bucket` (a bucket ARN where objects are needed).
+pub fn resource_types_matching(action: &str, resource_glob: &str) -> Vec<&'static ResourceTypeRef> {
+    resource_types_of(action)
+        .iter()
+        .filter(|r| super::intersect::glob_meets_template(resource_glob, &r.arn))
+        .collect()
+}
+
 /// A glob pattern for an ARN template: each `${…}` placeholder becomes `*`.
 pub fn arn_pattern(template: &str) -> String {
     let mut out = String::with_capacity(template.len());
@@ -344,6 +354,16 @@ mod tests {
         }
         let object = resource_types_of("s3:replicateobject");
         assert_eq!(arn_pattern(&object[0].arn), "arn:*:s3:::*/*");
+        assert!(
+            resource_types_matching("s3:ReplicateObject", "arn:aws:s3:::dest-bucket").is_empty()
+        );
+        let ok = resource_types_matching("s3:ReplicateObject", "arn:aws:s3:::dest-bucket/*");
+        assert_eq!(
+            ok.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+            ["object"]
+        );
+        let list = resource_types_matching("s3:ListBucket", "arn:aws:s3:::dest-bucket/*");
+        assert!(list.iter().all(|r| r.name != "bucket"), "{list:?}");
     }
 
     #[test]
