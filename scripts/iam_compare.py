@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Compares repl-lint's simulate output with the oracle's JSON lines; prints agreement counts.
 
-Known oracle bugs are whitelisted by the case tags set by iam_random_cases.py. A disagreement
-in an untagged case is "unexplained" and makes the script exit non-zero.
+Known oracle bugs are whitelisted by the case tags set by iam_random_cases.py. Cases where we
+answer "unknown" (documented ambiguities, unknown resource owner) are counted apart. A
+disagreement in an untagged, decided case is "unexplained" and makes the script exit non-zero.
 """
 import collections
 import json
@@ -28,6 +29,10 @@ def main():
             continue
         if t["decision"] == "error":
             counts["oracle-error"] += 1
+            continue
+        if o.get("reason") == "unknown":
+            # We refuse to decide (ambiguous semantics or unknown owner): not an agreement.
+            counts["undecided-by-us (oracle says %s)" % t["decision"]] += 1
             continue
         if o["decision"] == t["decision"]:
             counts["agree"] += 1

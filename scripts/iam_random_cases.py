@@ -69,6 +69,8 @@ def resource_patterns(r, acct):
         "*", "arn:aws:s3:::dest-bucket/*", "arn:aws:s3:::dest-bucket", "arn:aws:s3:::dest-bucket*",
         "arn:aws:s3:::Dest-Bucket/*", "arn:aws:s3:::other-bucket/*", "arn:aws:s3:::dest-bucket/photos/*",
         "arn:aws:s3:::dest-bucket/${aws:PrincipalAccount}/*", "arn:aws:s3:::dest-bucket/?hotos/*",
+        "arn:aws:s3:::dest-bucket/${aws:username}/*", "arn:aws:s3:::dest-bucket/${aws:username, 'photos'}/*",
+        "arn:aws:s3:::dest-bucket${*}", "arn:aws:s3:::dest-bucket/${?}hotos/*",
         KEY.format(acct=acct), "arn:aws:kms:*:*:key/*", "arn:aws:kms:us-east-1:" + acct + ":key/*",
     ]
 
@@ -96,6 +98,25 @@ def condition(r):
         ("DateGreaterThan", "aws:CurrentTime", "2020-01-01T00:00:00Z"),
         ("StringLike", "kms:EncryptionContext:aws:s3:arn", "arn:aws:s3:::dest-bucket/*"),
         ("StringNotEqualsIfExists", "aws:SourceVpce", "vpce-1"),
+        ("StringEqualsIgnoreCase", "s3:x-amz-server-side-encryption", "AWS:KMS"),
+        ("StringNotEqualsIgnoreCase", "s3:x-amz-server-side-encryption", ["aes256"]),
+        ("StringLike", "aws:PrincipalArn", "arn:aws:iam::1111111111??:role/*"),
+        ("StringLike", "aws:userid", "${aws:userid}"),
+        ("StringEquals", "aws:PrincipalAccount", "${aws:PrincipalAccount}"),
+        ("StringEquals", "aws:PrincipalAccount", "${aws:nonexistent, '111111111111'}"),
+        ("StringLike", "aws:PrincipalArn", "arn:aws:iam::${aws:PrincipalAccount}:role/*"),
+        ("ForAllValues:StringNotEquals", "aws:TagKeys", ["c"]),
+        ("ForAnyValue:StringNotLike", "aws:TagKeys", ["a*"]),
+        ("ForAnyValue:StringEqualsIfExists", "aws:TagKeys", ["b"]),
+        ("DateGreaterThan", "aws:EpochTime", "1577836800"),
+        ("DateLessThanEquals", "aws:CurrentTime", "2999-01-01"),
+        ("NumericGreaterThanEquals", "s3:max-keys", ["5", "100"]),
+        ("NumericNotEquals", "s3:max-keys", "5"),
+        ("ArnNotEquals", "aws:PrincipalArn", ["arn:aws:iam::111111111111:role/other", "arn:aws:iam::222222222222:role/other"]),
+        ("BoolIfExists", "aws:SecureTransport", "false"),
+        ("IpAddress", "aws:SourceIp", "2001:db8::/32"),
+        ("NotIpAddressIfExists", "aws:SourceIp", "192.168.0.0/16"),
+        ("Null", "aws:TagKeys", "false"),
     ]
     op, key, value = r.choice(ops)
     return {op: {key: value}}

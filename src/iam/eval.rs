@@ -556,7 +556,21 @@ impl Evaluator<'_, '_> {
         let resource = match &st.resource {
             Some(ResourceSpec::Resource(items)) => best(items.iter(), |i| resource_item(&i.text)),
             Some(ResourceSpec::NotResource(items)) => {
-                !best(items.iter(), |i| resource_item(&i.text))
+                let listed = best(items.iter(), |i| resource_item(&i.text));
+                // An item whose variable has no value cannot be compared. Whether NotResource
+                // then spares the request is undocumented (the independent simulator answers
+                // differently by service), so unless another item decides, we cannot tell.
+                let unresolved = || {
+                    vars && items.iter().any(|i| {
+                        variables::has_variables(&i.text)
+                            && variables::expand(&i.text, req.context, true).is_none()
+                    })
+                };
+                if listed != Match::Yes && unresolved() {
+                    Match::Maybe
+                } else {
+                    !listed
+                }
             }
             None if policy.kind == PolicyKind::Trust => Match::Yes,
             None => Match::No,
