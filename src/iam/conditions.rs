@@ -98,6 +98,59 @@ pub fn evaluate(cond: &Condition, ctx: &RequestContext, vars: bool) -> Match {
     }
 }
 
+/// Why a condition evaluates to `Maybe`, in words for a diagnostic; `None` when it does not.
+pub fn explain(cond: &Condition, ctx: &RequestContext, vars: bool) -> Option<String> {
+    if evaluate(cond, ctx, vars) != Match::Maybe {
+        return None;
+    }
+    let op = &cond.operator_text.text;
+    let key = &cond.key.text;
+    let Some(operator) = cond.operator else {
+        return Some(format!(
+            "unknown condition operator \"{op}\" (AWS rejects the policy)"
+        ));
+    };
+    let request = ctx.get(key);
+    let Some(request) = request else {
+        return Some(format!(
+            "\"{op}\" on {key}, which the request does not carry: AWS does not define ForAnyValue with IfExists for an absent key"
+        ));
+    };
+    if operator.set == SetQualifier::None
+        && (request.len() != 1 || crate::iam::catalogue::is_multivalued_key(key))
+    {
+        return Some(format!(
+            "\"{op}\" without ForAnyValue/ForAllValues on {key}, which holds a set of values: AWS does not define the result"
+        ));
+    }
+    let unknown: Vec<String> = request
+        .iter()
+        .filter(|v| atom::contains_atoms(v))
+        .map(|v| atom::display(v))
+        .collect();
+    if !unknown.is_empty() {
+        return Some(format!(
+            "{key} is not known before apply ({})",
+            unknown.join(", ")
+        ));
+    }
+    let policy: Vec<String> = cond
+        .values
+        .iter()
+        .filter(|v| atom::contains_atoms(&v.text))
+        .map(|v| atom::display(&v.text))
+        .collect();
+    if !policy.is_empty() {
+        return Some(format!(
+            "the {op} value for {key} is not known before apply ({})",
+            policy.join(", ")
+        ));
+    }
+    Some(format!(
+        "\"{op}\" on {key} compares values AWS documents no result for (such as non-integer numbers)"
+    ))
+}
+
 fn any<T>(items: impl Iterator<Item = T>, mut f: impl FnMut(T) -> Match) -> Match {
     let mut best = Match::No;
     for item in items {

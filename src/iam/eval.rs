@@ -13,6 +13,7 @@
 
 use crate::source::Loc;
 
+use super::atom;
 use super::conditions;
 use super::matching::{self, Match};
 use super::policy::{
@@ -463,7 +464,7 @@ impl Evaluator<'_, '_> {
             if m == Match::No {
                 continue;
             }
-            let side = statement_side(m, policy, st, slot, index);
+            let side = self.statement_side(m, policy, st, slot, index, Match::Yes);
             match effect {
                 Effect::Allow => allow = allow.or(side),
                 Effect::Deny => {
@@ -499,7 +500,7 @@ impl Evaluator<'_, '_> {
                     };
                     let m = base.and(who);
                     if m != Match::No {
-                        let side = statement_side(m, policy, st, slot, 0);
+                        let side = self.statement_side(m, policy, st, slot, 0, who);
                         self.deny =
                             std::mem::replace(&mut self.deny, Side::new(Match::No)).or(side);
                     }
@@ -511,7 +512,7 @@ impl Evaluator<'_, '_> {
                         if m == Match::No {
                             continue;
                         }
-                        let side = statement_side(m, policy, st, slot, 0);
+                        let side = self.statement_side(m, policy, st, slot, 0, who);
                         let target = match form {
                             Form::Direct => &mut g.direct,
                             Form::Role => &mut g.role,
@@ -526,22 +527,21 @@ impl Evaluator<'_, '_> {
         g
     }
 
-    /// Action, resource and conditions of one statement (principals are the caller's business).
-    fn applies(&self, policy: &Policy, st: &Statement, start: Match) -> Match {
-        let req = self.req;
-        let action = match &st.action {
+    fn action_part(&self, st: &Statement) -> Match {
+        let action = self.req.action;
+        match &st.action {
             Some(ActionSpec::Action(items)) => {
-                best(items.iter(), |i| matching::glob(&i.text, req.action, true))
+                best(items.iter(), |i| matching::glob(&i.text, action, true))
             }
             Some(ActionSpec::NotAction(items)) => {
-                !best(items.iter(), |i| matching::glob(&i.text, req.action, true))
+                !best(items.iter(), |i| matching::glob(&i.text, action, true))
             }
             None => Match::No,
-        };
-        let mut m = start.and(action);
-        if m == Match::No {
-            return m;
         }
+    }
+
+    fn resource_part(&self, policy: &Policy, st: &Statement) -> Match {
+        let req = self.req;
         let vars = policy.variables_enabled();
         let resource_item = |text: &str| -> Match {
             if vars && variables::has_variables(text) {
@@ -553,7 +553,7 @@ impl Evaluator<'_, '_> {
                 matching::glob(text, req.resource, false)
             }
         };
-        let resource = match &st.resource {
+        match &st.resource {
             Some(ResourceSpec::Resource(items)) => best(items.iter(), |i| resource_item(&i.text)),
             Some(ResourceSpec::NotResource(items)) => {
                 let listed = best(items.iter(), |i| resource_item(&i.text));
@@ -574,12 +574,91 @@ impl Evaluator<'_, '_> {
             }
             None if policy.kind == PolicyKind::Trust => Match::Yes,
             None => Match::No,
-        };
-        m = m.and(resource);
+        }
+    }
+
+    /// Action, resource and conditions of one statement (principals are the caller's business).
+    fn applies(&self, policy: &Policy, st: &Statement, start: Match) -> Match {
+        let mut m = start.and(self.action_part(st));
         if m == Match::No {
             return m;
         }
-        m.and(conditions::evaluate_all(&st.conditions, req.context, vars))
+        m = m.and(self.resource_part(policy, st));
+        if m == Match::No {
+            return m;
+        }
+        m.and(conditions::evaluate_all(
+            &st.conditions,
+            self.req.context,
+            policy.variables_enabled(),
+        ))
+    }
+
+    /// A statement's contribution; for `Maybe`, says which of its parts could not be decided.
+    fn statement_side(
+        &self,
+        m: Match,
+        policy: &Policy,
+        st: &Statement,
+        slot: Slot,
+        index: usize,
+        principal: Match,
+    ) -> Side {
+        let mut side = Side {
+            m,
+            by: vec![statement_ref(st, slot, index)],
+            why: Vec::new(),
+        };
+        if m != Match::Maybe {
+            return side;
+        }
+        let name = match &st.sid {
+            Some(sid) => format!("statement \"{}\" of the {slot}", sid.text),
+            None => format!("statement {} of the {slot}", st.index),
+        };
+        let req = self.req;
+        let mut parts = Vec::new();
+        if self.action_part(st) == Match::Maybe {
+            parts.push(format!(
+                "the action {} is not known before apply",
+                atom::display(req.action)
+            ));
+        }
+        if self.resource_part(policy, st) == Match::Maybe {
+            let items = match &st.resource {
+                Some(ResourceSpec::Resource(i)) | Some(ResourceSpec::NotResource(i)) => i
+                    .iter()
+                    .map(|i| atom::display(&i.text))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                None => String::new(),
+            };
+            parts.push(format!(
+                "resource {} against {items}",
+                atom::display(req.resource)
+            ));
+        }
+        if principal == Match::Maybe {
+            parts.push(format!(
+                "caller {} against its principals",
+                atom::display(&req.principal.arn)
+            ));
+        }
+        let vars = policy.variables_enabled();
+        parts.extend(
+            st.conditions
+                .iter()
+                .filter_map(|c| conditions::explain(c, req.context, vars)),
+        );
+        side.why.push(if parts.is_empty() {
+            format!("whether {name} applies cannot be decided")
+        } else {
+            format!(
+                "whether {name} applies cannot be decided: {}",
+                parts.join("; ")
+            )
+        });
+        side
     }
 }
 
@@ -594,8 +673,7 @@ fn best<T>(items: impl Iterator<Item = T>, mut f: impl FnMut(T) -> Match) -> Mat
     m
 }
 
-fn statement_ref(policy: &Policy, st: &Statement, slot: Slot, index: usize) -> StatementRef {
-    let _ = policy;
+fn statement_ref(st: &Statement, slot: Slot, index: usize) -> StatementRef {
     StatementRef {
         slot,
         policy_index: index,
@@ -603,29 +681,6 @@ fn statement_ref(policy: &Policy, st: &Statement, slot: Slot, index: usize) -> S
         sid: st.sid.as_ref().map(|s| s.text.clone()),
         loc: st.loc.clone(),
     }
-}
-
-fn statement_side(m: Match, policy: &Policy, st: &Statement, slot: Slot, index: usize) -> Side {
-    let r = statement_ref(policy, st, slot, index);
-    let mut side = Side {
-        m,
-        by: vec![r],
-        why: Vec::new(),
-    };
-    if m == Match::Maybe {
-        let name = match &st.sid {
-            Some(sid) => format!("statement \"{}\" of the {slot}", sid.text),
-            None => format!("statement {} of the {slot}", st.index),
-        };
-        side.why.push(if st.is_invalid() {
-            format!(
-                "{name} has an unknown condition operator (AWS rejects it), so it was not evaluated"
-            )
-        } else {
-            format!("whether {name} applies depends on values not known before apply")
-        });
-    }
-    side
 }
 
 fn opaque_side(policy: &Policy, slot: Slot, index: usize) -> Side {
