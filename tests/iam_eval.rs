@@ -370,3 +370,78 @@ fn principal_atoms() {
         "different references, different roles"
     );
 }
+
+#[test]
+fn not_principal_deny_always_applies_to_principals_with_a_boundary() {
+    let same = Some("111111111111");
+    let id = policy(PolicyKind::Identity, &allow("s3:*", "*"));
+    let boundary = policy(PolicyKind::Boundary, &allow("s3:*", "*"));
+    let rp = policy(
+        PolicyKind::Bucket,
+        &format!(
+            r#"{{"Effect": "Deny", "NotPrincipal": {{"AWS": ["{ROLE}", "{SESSION}"]}}, "Action": "s3:*", "Resource": "*"}}"#
+        ),
+    );
+    let c = Case::new("s3:ReplicateObject", OBJ, same);
+    let pc = PolicyContext {
+        identity: vec![&id],
+        resource_policy: Some(&rp),
+        ..Default::default()
+    };
+    assert!(c.run(&pc).is_allow());
+    let pc = PolicyContext {
+        identity: vec![&id],
+        resource_policy: Some(&rp),
+        boundary: Some(&boundary),
+        ..Default::default()
+    };
+    assert!(matches!(c.run(&pc), Decision::ExplicitDeny { .. }));
+}
+
+#[test]
+fn unknown_decisions_say_why() {
+    let same = Some("111111111111");
+    let dst = atom::identity("aws_s3_bucket.dst.arn");
+    let id = policy(PolicyKind::Identity, &allow("s3:*", &format!("{dst}/*")));
+    let pc = PolicyContext {
+        identity: vec![&id],
+        ..Default::default()
+    };
+    let Decision::Unknown { why, .. } = Case::new("s3:ReplicateObject", OBJ, same).run(&pc) else {
+        panic!()
+    };
+    assert!(
+        why.contains("resource arn:aws:s3:::dst/k against ${aws_s3_bucket.dst.arn}/*"),
+        "{why}"
+    );
+
+    let org = policy(
+        PolicyKind::Identity,
+        r#"{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-1"}}}"#,
+    );
+    let all = policy(PolicyKind::Identity, &allow("s3:*", "*"));
+    let pc = PolicyContext {
+        identity: vec![&all, &org],
+        ..Default::default()
+    };
+    let Decision::Unknown { why, by } = Case::new("s3:ReplicateObject", OBJ, same).run(&pc) else {
+        panic!()
+    };
+    assert!(why.contains("aws:PrincipalOrgID is not known before apply ((unknown: organization of account 111111111111))"), "{why}");
+    assert_eq!(by[0].policy_index, 1);
+
+    let set = policy(
+        PolicyKind::Identity,
+        r#"{"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"StringEquals": {"aws:TagKeys": "a"}}}"#,
+    );
+    let mut c = Case::new("s3:ReplicateObject", OBJ, same);
+    c.ctx.set("aws:TagKeys", ["a"]);
+    let pc = PolicyContext {
+        identity: vec![&set],
+        ..Default::default()
+    };
+    let Decision::Unknown { why, .. } = c.run(&pc) else {
+        panic!()
+    };
+    assert!(why.contains("without ForAnyValue/ForAllValues"), "{why}");
+}

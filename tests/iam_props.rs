@@ -184,7 +184,7 @@ fn request_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn parse_never_panics(text in tokens()) {
@@ -238,5 +238,61 @@ proptest! {
         };
         let _ = evaluate(&req, &pc);
         prop_assert!(!atom::contains_atoms("plain"));
+    }
+}
+
+fn small_glob() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(vec!["a", "b", "/", ":", "*", "?", "A"]),
+        0..8,
+    )
+    .prop_map(|t| t.concat())
+}
+
+fn small_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(vec!["a", "b", "/", ":", "A", "*"]),
+        0..8,
+    )
+    .prop_map(|t| t.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    /// The linear fast path and the tri-state DP agree wherever there are no atoms.
+    #[test]
+    fn fast_glob_agrees_with_dp(p in small_glob(), t in small_text(), ci in any::<bool>()) {
+        let fast = matching::glob(&p, &t, ci);
+        let dp = matching::glob_units(&matching::compile(&p), &t, ci);
+        prop_assert_eq!(fast, dp, "pattern {:?} text {:?}", p, t);
+    }
+
+    /// Two globs that both match some text intersect.
+    #[test]
+    fn intersection_is_sound(a in small_glob(), b in small_glob(), t in small_text()) {
+        if matching::glob(&a, &t, false) == matching::Match::Yes && matching::glob(&b, &t, false) == matching::Match::Yes {
+            prop_assert!(repl_lint::iam::intersect::globs_intersect(&a, &b), "{:?} {:?} both match {:?}", a, b, t);
+        }
+    }
+
+    /// Replacing part of a text by an unknown atom never turns a No into a Yes or a Yes into a No
+    /// for a pattern without atoms: the atom could stand for the replaced part.
+    #[test]
+    fn unknown_atoms_only_weaken(p in small_glob(), t in small_text(), cut in 0usize..8, len in 0usize..4) {
+        let chars: Vec<char> = t.chars().collect();
+        let start = cut.min(chars.len());
+        let end = (start + len).min(chars.len());
+        let before: String = chars[..start].iter().collect();
+        let after: String = chars[end..].iter().collect();
+        let with_atom = format!("{before}{}{after}", atom::unknown("x"));
+        let exact = matching::glob(&p, &t, false);
+        let symbolic = matching::glob(&p, &with_atom, false);
+        if exact == matching::Match::Yes {
+            prop_assert_ne!(symbolic, matching::Match::No, "{:?} vs {:?}", p, with_atom);
+        }
+        if symbolic == matching::Match::Yes {
+            prop_assert_eq!(exact, matching::Match::Yes, "{:?} vs {:?}", p, with_atom);
+        }
     }
 }

@@ -98,6 +98,31 @@ pub fn describe(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Text for messages: identity atoms as `${payload}` (how references read in Terraform),
+/// unknown atoms as `(unknown: why)`.
+pub fn display(text: &str) -> String {
+    if !contains_atoms(text) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for p in pieces(text) {
+        match p {
+            Piece::Char(c) => out.push(c),
+            Piece::Identity(p) => {
+                out.push_str("${");
+                out.push_str(p);
+                out.push('}');
+            }
+            Piece::Unknown(w) => {
+                out.push_str("(unknown: ");
+                out.push_str(w);
+                out.push(')');
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +138,10 @@ mod tests {
         assert_eq!(p[0], Piece::Identity("aws_s3_bucket.dst.arn"));
         assert_eq!(p[1], Piece::Char('/'));
         assert_eq!(p[3], Piece::Unknown("known after apply"));
+        assert_eq!(
+            display(&text),
+            "${aws_s3_bucket.dst.arn}/x(unknown: known after apply)"
+        );
         assert_eq!(
             pieces("\u{E000}dangling"),
             "\u{E000}dangling"

@@ -58,7 +58,10 @@ pub struct Catalogue {
     pub updated_at: String,
     actions: Vec<ActionInfo>,
     by_lower: HashMap<String, usize>,
-    condition_keys: Vec<(String, String)>,
+    /// Condition key (lowercase) → type, global keys first.
+    key_types: HashMap<String, String>,
+    /// Templated keys (`aws:RequestTag/${TagKey}`) as glob patterns → type.
+    key_templates: Vec<(String, String)>,
 }
 
 /// The embedded catalogue, parsed once. A damaged file yields an empty catalogue rather than a
@@ -75,7 +78,8 @@ impl Catalogue {
             updated_at: String::new(),
             actions: Vec::new(),
             by_lower: HashMap::new(),
-            condition_keys: Vec::new(),
+            key_types: HashMap::new(),
+            key_templates: Vec::new(),
         }
     }
 
@@ -87,7 +91,26 @@ impl Catalogue {
 fn build(text: &str) -> Result<Catalogue, serde_json::Error> {
     let raw: RawCatalogue = serde_json::from_str(text)?;
     let mut actions = Vec::new();
-    let mut condition_keys = Vec::new();
+    let mut key_types: HashMap<String, String> = HashMap::new();
+    let mut key_templates: Vec<(String, String)> = Vec::new();
+    let mut add_key = |key: &str, ty: &str| {
+        if key.contains("${") {
+            let pattern = arn_pattern(key);
+            if !key_templates
+                .iter()
+                .any(|(p, _)| p.eq_ignore_ascii_case(&pattern))
+            {
+                key_templates.push((pattern, ty.to_string()));
+            }
+        } else {
+            key_types
+                .entry(key.to_ascii_lowercase())
+                .or_insert_with(|| ty.to_string());
+        }
+    };
+    for (key, ty) in GLOBAL_CONDITION_KEYS {
+        add_key(key, ty);
+    }
     for (svc, s) in raw.services {
         for (name, a) in s.actions {
             let resources = a
@@ -110,13 +133,8 @@ fn build(text: &str) -> Result<Catalogue, serde_json::Error> {
                 conditions: a.conditions,
             });
         }
-        for (key, ty) in s.condition_keys {
-            if !condition_keys
-                .iter()
-                .any(|(k, _): &(String, String)| k.eq_ignore_ascii_case(&key))
-            {
-                condition_keys.push((key, ty));
-            }
+        for (key, ty) in &s.condition_keys {
+            add_key(key, ty);
         }
     }
     actions.sort_by_key(|a| a.name.to_ascii_lowercase());
@@ -130,7 +148,8 @@ fn build(text: &str) -> Result<Catalogue, serde_json::Error> {
         updated_at: raw.updated_at,
         actions,
         by_lower,
-        condition_keys,
+        key_types,
+        key_templates,
     })
 }
 
@@ -185,6 +204,16 @@ pub fn resource_types_of(action: &str) -> &'static [ResourceTypeRef] {
         .unwrap_or_default()
 }
 
+/// The resource types of `action` that a policy `Resource` glob can denote. Empty for a known
+/// action means the statement grants that action on nothing: `s3:ReplicateObject` on
+/// `arn:aws:s3:::dest-bucket` (a bucket ARN where objects are needed).
+pub fn resource_types_matching(action: &str, resource_glob: &str) -> Vec<&'static ResourceTypeRef> {
+    resource_types_of(action)
+        .iter()
+        .filter(|r| super::intersect::glob_meets_template(resource_glob, &r.arn))
+        .collect()
+}
+
 /// A glob pattern for an ARN template: each `${…}` placeholder becomes `*`.
 pub fn arn_pattern(template: &str) -> String {
     let mut out = String::with_capacity(template.len());
@@ -211,23 +240,20 @@ pub fn arn_pattern(template: &str) -> String {
 /// `ArrayOfString`, …), from the global table or the service catalogue. Templated keys such as
 /// `kms:EncryptionContext:${EncryptionContextKey}` match any text in the placeholder.
 pub fn condition_key_type(key: &str) -> Option<&'static str> {
-    let found = GLOBAL_CONDITION_KEYS
+    let c = catalogue();
+    if let Some(t) = c.key_types.get(&key.to_ascii_lowercase()) {
+        return Some(t);
+    }
+    c.key_templates
         .iter()
-        .map(|(k, t)| (*k, *t))
-        .chain(
-            catalogue()
-                .condition_keys
-                .iter()
-                .map(|(k, t)| (k.as_str(), t.as_str())),
-        )
-        .find(|(k, _)| {
-            if k.contains("${") {
-                matching::glob(&arn_pattern(k), key, true) == Match::Yes
-            } else {
-                k.eq_ignore_ascii_case(key)
-            }
-        });
-    found.map(|(_, t)| t)
+        .find(|(pattern, _)| matching::glob(pattern, key, true) == Match::Yes)
+        .map(|(_, t)| t.as_str())
+}
+
+/// Whether a condition key holds a set of values (`ArrayOfString`, `ArrayOfARN`, …): such keys
+/// need `ForAnyValue:`/`ForAllValues:` and cannot be policy variables.
+pub fn is_multivalued_key(key: &str) -> bool {
+    condition_key_type(key).is_some_and(|t| t.starts_with("ArrayOf"))
 }
 
 /// Global condition keys (IAM User Guide, "AWS global condition context keys"); they are not in
@@ -344,6 +370,16 @@ mod tests {
         }
         let object = resource_types_of("s3:replicateobject");
         assert_eq!(arn_pattern(&object[0].arn), "arn:*:s3:::*/*");
+        assert!(
+            resource_types_matching("s3:ReplicateObject", "arn:aws:s3:::dest-bucket").is_empty()
+        );
+        let ok = resource_types_matching("s3:ReplicateObject", "arn:aws:s3:::dest-bucket/*");
+        assert_eq!(
+            ok.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+            ["object"]
+        );
+        let list = resource_types_matching("s3:ListBucket", "arn:aws:s3:::dest-bucket/*");
+        assert!(list.iter().all(|r| r.name != "bucket"), "{list:?}");
     }
 
     #[test]

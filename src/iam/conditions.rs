@@ -29,8 +29,9 @@ pub fn evaluate(cond: &Condition, ctx: &RequestContext, vars: bool) -> Match {
     let Some(op) = cond.operator else {
         return Match::Maybe;
     };
-    let request = ctx.get(&cond.key.text).filter(|v| !v.is_empty());
+    let request = ctx.get(&cond.key.text);
     if op.base == OpBase::Null {
+        // A key sent with an empty set of values is present.
         let absent = request.is_none();
         return any(cond.values.iter(), |v| {
             match v.text.to_ascii_lowercase().as_str() {
@@ -42,12 +43,32 @@ pub fn evaluate(cond: &Condition, ctx: &RequestContext, vars: bool) -> Match {
     }
     let negated = op.base.is_negated();
     let Some(request) = request else {
-        return Match::from_bool(match op.set {
-            SetQualifier::None => op.if_exists || negated,
-            SetQualifier::ForAnyValue => op.if_exists,
-            SetQualifier::ForAllValues => true,
-        });
+        return match op.set {
+            SetQualifier::None => Match::from_bool(op.if_exists || negated),
+            // "ForAnyValue is false for an absent key" and "IfExists is true for an absent key"
+            // contradict each other here and AWS does not say which wins.
+            SetQualifier::ForAnyValue if op.if_exists => Match::Maybe,
+            SetQualifier::ForAnyValue => Match::No,
+            SetQualifier::ForAllValues => Match::Yes,
+        };
     };
+    if op.set == SetQualifier::None
+        && (request.len() != 1 || crate::iam::catalogue::is_multivalued_key(&cond.key.text))
+    {
+        // A single-valued operator on a set of values: AWS requires ForAnyValue/ForAllValues
+        // for multivalued keys and documents no meaning for this form.
+        return Match::Maybe;
+    }
+    // A negated operator against a value whose variable has no value matches nothing: the
+    // comparison cannot be made, and the statement does not apply.
+    if negated
+        && vars
+        && cond.values.iter().any(|v| {
+            variables::has_variables(&v.text) && variables::expand(&v.text, ctx, false).is_none()
+        })
+    {
+        return Match::No;
+    }
     // Whether one request value matches any policy value, in the operator's positive sense.
     let positive = |r: &str| {
         any(cond.values.iter(), |v| {
@@ -75,6 +96,59 @@ pub fn evaluate(cond: &Condition, ctx: &RequestContext, vars: bool) -> Match {
             all
         }
     }
+}
+
+/// Why a condition evaluates to `Maybe`, in words for a diagnostic; `None` when it does not.
+pub fn explain(cond: &Condition, ctx: &RequestContext, vars: bool) -> Option<String> {
+    if evaluate(cond, ctx, vars) != Match::Maybe {
+        return None;
+    }
+    let op = &cond.operator_text.text;
+    let key = &cond.key.text;
+    let Some(operator) = cond.operator else {
+        return Some(format!(
+            "unknown condition operator \"{op}\" (AWS rejects the policy)"
+        ));
+    };
+    let request = ctx.get(key);
+    let Some(request) = request else {
+        return Some(format!(
+            "\"{op}\" on {key}, which the request does not carry: AWS does not define ForAnyValue with IfExists for an absent key"
+        ));
+    };
+    if operator.set == SetQualifier::None
+        && (request.len() != 1 || crate::iam::catalogue::is_multivalued_key(key))
+    {
+        return Some(format!(
+            "\"{op}\" without ForAnyValue/ForAllValues on {key}, which holds a set of values: AWS does not define the result"
+        ));
+    }
+    let unknown: Vec<String> = request
+        .iter()
+        .filter(|v| atom::contains_atoms(v))
+        .map(|v| atom::display(v))
+        .collect();
+    if !unknown.is_empty() {
+        return Some(format!(
+            "{key} is not known before apply ({})",
+            unknown.join(", ")
+        ));
+    }
+    let policy: Vec<String> = cond
+        .values
+        .iter()
+        .filter(|v| atom::contains_atoms(&v.text))
+        .map(|v| atom::display(&v.text))
+        .collect();
+    if !policy.is_empty() {
+        return Some(format!(
+            "the {op} value for {key} is not known before apply ({})",
+            policy.join(", ")
+        ));
+    }
+    Some(format!(
+        "\"{op}\" on {key} compares values AWS documents no result for (such as non-integer numbers)"
+    ))
 }
 
 fn any<T>(items: impl Iterator<Item = T>, mut f: impl FnMut(T) -> Match) -> Match {
@@ -182,7 +256,6 @@ fn arn_match(policy: &str, request: &str, ctx: &RequestContext, vars: bool) -> M
             }
             all
         }
-        (None, _) if policy == "*" => Match::Yes,
         _ => Match::No,
     }
 }
@@ -205,12 +278,16 @@ fn numeric(policy: &str, request: &str, cmp: impl Fn(f64, f64) -> bool) -> Match
     if atom::contains_atoms(policy) || atom::contains_atoms(request) {
         return Match::Maybe;
     }
+    let integer = |t: &str| t.trim().parse::<i64>().is_ok();
     match (parse_number(request), parse_number(policy)) {
-        (Some(r), Some(p)) => Match::from_bool(cmp(r, p)),
+        (Some(r), Some(p)) if integer(request) && integer(policy) => Match::from_bool(cmp(r, p)),
+        (Some(_), Some(_)) => Match::Maybe,
         _ => Match::No,
     }
 }
 
+/// Integers compare exactly; anything else parses but is `Maybe` in [`numeric`], since AWS
+/// documents integer comparisons only.
 fn parse_number(text: &str) -> Option<f64> {
     let t = text.trim();
     if t.is_empty()
@@ -404,6 +481,34 @@ mod tests {
         assert_eq!(
             eval("ForAllValues:StringEquals", "k", &["a"], &[("k", &[])]),
             Yes
+        );
+        assert_eq!(
+            eval("ForAnyValue:StringEqualsIfExists", "k", &["a"], &[]),
+            Maybe
+        );
+        assert_eq!(
+            eval(
+                "ForAnyValue:StringEqualsIfExists",
+                "k",
+                &["a"],
+                &[("k", &[])]
+            ),
+            No
+        );
+        assert_eq!(eval("Null", "k", &["true"], &[("k", &[])]), No);
+        assert_eq!(eval("StringEquals", "k", &["a"], &[("k", &[])]), Maybe);
+        assert_eq!(
+            eval(
+                "StringNotEquals",
+                "aws:TagKeys",
+                &["a"],
+                &[("aws:TagKeys", &["b"])]
+            ),
+            Maybe
+        );
+        assert_eq!(
+            eval("StringNotEquals", "k", &["${nope}"], &[("k", &["b"])]),
+            No
         );
     }
 

@@ -13,6 +13,7 @@
 
 use crate::source::Loc;
 
+use super::atom;
 use super::conditions;
 use super::matching::{self, Match};
 use super::policy::{
@@ -197,7 +198,7 @@ struct Grants {
     direct: Side,
     /// The role ARN of the session: limited by the boundary.
     role: Side,
-    /// `"*"` or `{"AWS": "*"}`.
+    /// `"*"` or `{"AWS": "*"}`: matches the session, so composes like `direct`.
     any: Side,
     /// The principal's account (`…:root` or the 12-digit id): delegates to identity policies.
     account: Side,
@@ -232,9 +233,17 @@ enum Form {
 }
 
 pub fn evaluate(req: &Request<'_>, policies: &PolicyContext<'_>) -> Decision {
+    let has_boundary = if policies.boundary.is_some() {
+        Match::Yes
+    } else if policies.unknown.iter().any(|u| u.slot == Slot::Boundary) {
+        Match::Maybe
+    } else {
+        Match::No
+    };
     let mut ev = Evaluator {
         req,
         deny: Side::new(Match::No),
+        has_boundary,
     };
 
     let mut identity = Side::new(Match::No);
@@ -397,14 +406,14 @@ fn compose(
     }
     let cross = || identity.clone().and(boundary.clone()).and(g.all());
     let same = || {
-        let bounded_any = g.any.clone().and(boundary.clone().or(Side::maybe(
-            "a grant to \"*\" with a permissions boundary that does not allow the action (AWS does not document whether the boundary limits it)".to_string(),
-        )));
+        // "*" matches the calling session itself, so like a grant to the session ARN it is not
+        // limited by the boundary; only a grant naming the role ARN is (IAM User Guide,
+        // permissions boundaries; the independent simulator agrees).
         let resource_side = g
             .direct
             .clone()
-            .or(g.role.clone().and(boundary.clone()))
-            .or(bounded_any);
+            .or(g.any.clone())
+            .or(g.role.clone().and(boundary.clone()));
         match kind {
             ResourceKind::S3 | ResourceKind::Other => {
                 identity.clone().and(boundary.clone()).or(resource_side)
@@ -441,6 +450,8 @@ struct Evaluator<'r, 'a> {
     req: &'r Request<'a>,
     /// Explicit denies from every policy seen so far.
     deny: Side,
+    /// Whether the caller has a permissions boundary (it disables `NotPrincipal` exclusions).
+    has_boundary: Match,
 }
 
 impl Evaluator<'_, '_> {
@@ -453,7 +464,7 @@ impl Evaluator<'_, '_> {
             if m == Match::No {
                 continue;
             }
-            let side = statement_side(m, policy, st, slot, index);
+            let side = self.statement_side(m, policy, st, slot, index, Match::Yes);
             match effect {
                 Effect::Allow => allow = allow.or(side),
                 Effect::Deny => {
@@ -482,26 +493,26 @@ impl Evaluator<'_, '_> {
             match effect {
                 Effect::Deny => {
                     let who = match &st.principal {
-                        Some(spec) => principal_match(spec, self.req.principal)
+                        Some(spec) => principal_match(spec, self.req.principal, self.has_boundary)
                             .into_iter()
                             .fold(Match::No, |a, (_, m)| a.or(m)),
                         None => Match::No,
                     };
                     let m = base.and(who);
                     if m != Match::No {
-                        let side = statement_side(m, policy, st, slot, 0);
+                        let side = self.statement_side(m, policy, st, slot, 0, who);
                         self.deny =
                             std::mem::replace(&mut self.deny, Side::new(Match::No)).or(side);
                     }
                 }
                 Effect::Allow => {
                     let Some(spec) = &st.principal else { continue };
-                    for (form, who) in principal_match(spec, self.req.principal) {
+                    for (form, who) in principal_match(spec, self.req.principal, Match::No) {
                         let m = base.and(who);
                         if m == Match::No {
                             continue;
                         }
-                        let side = statement_side(m, policy, st, slot, 0);
+                        let side = self.statement_side(m, policy, st, slot, 0, who);
                         let target = match form {
                             Form::Direct => &mut g.direct,
                             Form::Role => &mut g.role,
@@ -516,22 +527,21 @@ impl Evaluator<'_, '_> {
         g
     }
 
-    /// Action, resource and conditions of one statement (principals are the caller's business).
-    fn applies(&self, policy: &Policy, st: &Statement, start: Match) -> Match {
-        let req = self.req;
-        let action = match &st.action {
+    fn action_part(&self, st: &Statement) -> Match {
+        let action = self.req.action;
+        match &st.action {
             Some(ActionSpec::Action(items)) => {
-                best(items.iter(), |i| matching::glob(&i.text, req.action, true))
+                best(items.iter(), |i| matching::glob(&i.text, action, true))
             }
             Some(ActionSpec::NotAction(items)) => {
-                !best(items.iter(), |i| matching::glob(&i.text, req.action, true))
+                !best(items.iter(), |i| matching::glob(&i.text, action, true))
             }
             None => Match::No,
-        };
-        let mut m = start.and(action);
-        if m == Match::No {
-            return m;
         }
+    }
+
+    fn resource_part(&self, policy: &Policy, st: &Statement) -> Match {
+        let req = self.req;
         let vars = policy.variables_enabled();
         let resource_item = |text: &str| -> Match {
             if vars && variables::has_variables(text) {
@@ -543,19 +553,112 @@ impl Evaluator<'_, '_> {
                 matching::glob(text, req.resource, false)
             }
         };
-        let resource = match &st.resource {
+        match &st.resource {
             Some(ResourceSpec::Resource(items)) => best(items.iter(), |i| resource_item(&i.text)),
             Some(ResourceSpec::NotResource(items)) => {
-                !best(items.iter(), |i| resource_item(&i.text))
+                let listed = best(items.iter(), |i| resource_item(&i.text));
+                // An item whose variable has no value cannot be compared. Whether NotResource
+                // then spares the request is undocumented (the independent simulator answers
+                // differently by service), so unless another item decides, we cannot tell.
+                let unresolved = || {
+                    vars && items.iter().any(|i| {
+                        variables::has_variables(&i.text)
+                            && variables::expand(&i.text, req.context, true).is_none()
+                    })
+                };
+                if listed != Match::Yes && unresolved() {
+                    Match::Maybe
+                } else {
+                    !listed
+                }
             }
             None if policy.kind == PolicyKind::Trust => Match::Yes,
             None => Match::No,
-        };
-        m = m.and(resource);
+        }
+    }
+
+    /// Action, resource and conditions of one statement (principals are the caller's business).
+    fn applies(&self, policy: &Policy, st: &Statement, start: Match) -> Match {
+        let mut m = start.and(self.action_part(st));
         if m == Match::No {
             return m;
         }
-        m.and(conditions::evaluate_all(&st.conditions, req.context, vars))
+        m = m.and(self.resource_part(policy, st));
+        if m == Match::No {
+            return m;
+        }
+        m.and(conditions::evaluate_all(
+            &st.conditions,
+            self.req.context,
+            policy.variables_enabled(),
+        ))
+    }
+
+    /// A statement's contribution; for `Maybe`, says which of its parts could not be decided.
+    fn statement_side(
+        &self,
+        m: Match,
+        policy: &Policy,
+        st: &Statement,
+        slot: Slot,
+        index: usize,
+        principal: Match,
+    ) -> Side {
+        let mut side = Side {
+            m,
+            by: vec![statement_ref(st, slot, index)],
+            why: Vec::new(),
+        };
+        if m != Match::Maybe {
+            return side;
+        }
+        let name = match &st.sid {
+            Some(sid) => format!("statement \"{}\" of the {slot}", sid.text),
+            None => format!("statement {} of the {slot}", st.index),
+        };
+        let req = self.req;
+        let mut parts = Vec::new();
+        if self.action_part(st) == Match::Maybe {
+            parts.push(format!(
+                "the action {} is not known before apply",
+                atom::display(req.action)
+            ));
+        }
+        if self.resource_part(policy, st) == Match::Maybe {
+            let items = match &st.resource {
+                Some(ResourceSpec::Resource(i)) | Some(ResourceSpec::NotResource(i)) => i
+                    .iter()
+                    .map(|i| atom::display(&i.text))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                None => String::new(),
+            };
+            parts.push(format!(
+                "resource {} against {items}",
+                atom::display(req.resource)
+            ));
+        }
+        if principal == Match::Maybe {
+            parts.push(format!(
+                "caller {} against its principals",
+                atom::display(&req.principal.arn)
+            ));
+        }
+        let vars = policy.variables_enabled();
+        parts.extend(
+            st.conditions
+                .iter()
+                .filter_map(|c| conditions::explain(c, req.context, vars)),
+        );
+        side.why.push(if parts.is_empty() {
+            format!("whether {name} applies cannot be decided")
+        } else {
+            format!(
+                "whether {name} applies cannot be decided: {}",
+                parts.join("; ")
+            )
+        });
+        side
     }
 }
 
@@ -570,8 +673,7 @@ fn best<T>(items: impl Iterator<Item = T>, mut f: impl FnMut(T) -> Match) -> Mat
     m
 }
 
-fn statement_ref(policy: &Policy, st: &Statement, slot: Slot, index: usize) -> StatementRef {
-    let _ = policy;
+fn statement_ref(st: &Statement, slot: Slot, index: usize) -> StatementRef {
     StatementRef {
         slot,
         policy_index: index,
@@ -579,29 +681,6 @@ fn statement_ref(policy: &Policy, st: &Statement, slot: Slot, index: usize) -> S
         sid: st.sid.as_ref().map(|s| s.text.clone()),
         loc: st.loc.clone(),
     }
-}
-
-fn statement_side(m: Match, policy: &Policy, st: &Statement, slot: Slot, index: usize) -> Side {
-    let r = statement_ref(policy, st, slot, index);
-    let mut side = Side {
-        m,
-        by: vec![r],
-        why: Vec::new(),
-    };
-    if m == Match::Maybe {
-        let name = match &st.sid {
-            Some(sid) => format!("statement \"{}\" of the {slot}", sid.text),
-            None => format!("statement {} of the {slot}", st.index),
-        };
-        side.why.push(if st.is_invalid() {
-            format!(
-                "{name} has an unknown condition operator (AWS rejects it), so it was not evaluated"
-            )
-        } else {
-            format!("whether {name} applies depends on values not known before apply")
-        });
-    }
-    side
 }
 
 fn opaque_side(policy: &Policy, slot: Slot, index: usize) -> Side {
@@ -616,8 +695,10 @@ fn opaque_side(policy: &Policy, slot: Slot, index: usize) -> Side {
 }
 
 /// How each entry of a Principal element matches the caller, by the form of the entry.
-/// For `NotPrincipal` the statement applies to everyone the list does not name.
-fn principal_match(spec: &PrincipalSpec, p: &Principal) -> Vec<(Form, Match)> {
+/// For `NotPrincipal` the statement applies to everyone the list does not name, except that a
+/// Deny with `NotPrincipal` always applies to principals with a permissions boundary (IAM User
+/// Guide, NotPrincipal); `boundary` is whether the caller has one (pass `No` for Allows).
+fn principal_match(spec: &PrincipalSpec, p: &Principal, boundary: Match) -> Vec<(Form, Match)> {
     match spec {
         PrincipalSpec::Principal(items) => items
             .iter()
@@ -629,7 +710,7 @@ fn principal_match(spec: &PrincipalSpec, p: &Principal) -> Vec<(Form, Match)> {
                 .iter()
                 .map(|i| entry_match(&i.kind, &i.value.text, p).1)
                 .fold(Match::No, Match::or);
-            vec![(Form::Any, !named)]
+            vec![(Form::Any, !named.and(!boundary))]
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod atom;
 pub mod catalogue;
 pub mod conditions;
 pub mod eval;
+pub mod intersect;
 pub mod matching;
 pub mod operators;
 pub mod policy;

@@ -34,13 +34,18 @@ impl Principal {
     /// `arn:aws:sts::111:assumed-role/name/repl-lint`). A role ARN that holds atoms (a reference
     /// to a role created at apply) yields a session identity tied to that reference.
     pub fn role_session(role_arn: &str) -> Principal {
+        Principal::role_session_named(role_arn, "repl-lint")
+    }
+
+    /// Like [`Principal::role_session`] with a chosen session name.
+    pub fn role_session_named(role_arn: &str, session: &str) -> Principal {
         let parsed = arn_parts(role_arn)
             .filter(|p| !atom::contains_atoms(role_arn) && p[5].starts_with("role/"));
         match parsed {
             Some([_, partition, _, _, account, resource]) => {
                 let name = resource.rsplit('/').next().unwrap_or(resource);
                 Principal {
-                    arn: format!("arn:{partition}:sts::{account}:assumed-role/{name}/repl-lint"),
+                    arn: format!("arn:{partition}:sts::{account}:assumed-role/{name}/{session}"),
                     role_arn: Some(role_arn.to_string()),
                     account: Some(account.to_string()),
                     service: None,

@@ -1,5 +1,7 @@
 //! `repl-lint simulate`: evaluates authorization cases in the format of the conformance cases
-//! (`tests/data/iam-cases.json`) and prints one decision per case.
+//! (`tests/data/iam-cases.json`) and prints one decision per case. A role `principal_arn` is
+//! evaluated as a session of that role, named by the optional `session_name` (default
+//! `repl-lint`).
 //!
 //! Context keys the caller does not give are filled in exactly as the differential-test harness
 //! (`iam-oracle/iamsim_oracle.mjs`) fills them, so that both sides answer the same question:
@@ -126,7 +128,11 @@ fn run_case(case: &Node, index: usize) -> Result<Value, CaseError> {
     let principal_arn = string_field(case, "principal_arn", true)?.unwrap_or_default();
     let action = string_field(case, "action", true)?.unwrap_or_default();
     let resource = string_field(case, "resource", true)?.unwrap_or_default();
-    let principal = Principal::from_arn(&principal_arn);
+    let session = string_field(case, "session_name", false)?;
+    let principal = match session {
+        Some(name) => Principal::role_session_named(&principal_arn, &name),
+        None => Principal::from_arn(&principal_arn),
+    };
     // S3 ARNs do not name the owner: without `resource_owner` it is unknown, and an allow must
     // then hold under both the same-account and the cross-account rules.
     let owner = string_field(case, "resource_owner", false)?;

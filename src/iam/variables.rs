@@ -72,6 +72,10 @@ fn substitute<'a>(inner: &'a str, ctx: &'a RequestContext, out: &mut Vec<Unit<'a
     let literal = |s: &'a str, out: &mut Vec<Unit<'a>>| {
         out.extend(atom::pieces(s).into_iter().map(Unit::Piece))
     };
+    if crate::iam::catalogue::is_multivalued_key(key) {
+        // AWS does not substitute multivalued keys: the element cannot match.
+        return None;
+    }
     match ctx.get(key) {
         Some([one]) => literal(one, out),
         // A multi-valued key cannot be substituted; AWS documents no meaning, so it matches
