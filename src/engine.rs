@@ -60,7 +60,7 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
     let mut sources = SourceDb::new();
     let mut model = crate::load::load(inputs, &options.load, &mut sources);
     let graph = Graph::build(&model);
-    let cx = Context { graph: &graph };
+    let cx = Context::new(&graph);
     let mut findings: Vec<Finding> = RULES
         .par_iter()
         .filter(|r| selected(**r, options))
@@ -72,6 +72,9 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
         .collect();
     drop(graph);
     sort_findings(&sources, &mut findings);
+    // A problem of a whole configuration is found once per replication rule: keep one.
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert(f.identity()));
     let input_errors = std::mem::take(&mut model.input_errors);
     let notes = std::mem::take(&mut model.notes);
     Outcome {

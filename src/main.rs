@@ -47,6 +47,10 @@ struct CheckArgs {
     /// CloudFormation template (`dest.yaml=123456789012`).
     #[arg(long = "account", value_name = "NAME=ID")]
     accounts: Vec<String>,
+    /// The region of a CloudFormation template (`dest.yaml=eu-west-1`); `AWS::Region` is
+    /// unknown without it.
+    #[arg(long = "region", value_name = "NAME=REGION")]
+    regions: Vec<String>,
     /// Terraform variable (`name=value`).
     #[arg(long = "var", value_name = "NAME=VALUE")]
     vars: Vec<String>,
@@ -102,6 +106,10 @@ fn load_options(args: &CheckArgs) -> Result<LoadOptions, String> {
         }
         o.accounts.insert(k, v);
     }
+    for r in &args.regions {
+        let (k, v) = split_pair(r, "--region")?;
+        o.regions.insert(k, v);
+    }
     for v in &args.vars {
         o.vars.push(split_pair(v, "--var")?);
     }
@@ -141,8 +149,16 @@ fn simulate(file: &PathBuf) -> ExitCode {
         Ok(t) => t,
         Err(e) => return usage_error(&format!("cannot read {}: {e}", file.display())),
     };
-    let _ = text;
-    usage_error("simulate: the IAM engine is not built in yet")
+    match repl_lint::iam::simulate::simulate(&text) {
+        Ok(out) => {
+            write_out(&out);
+            if !out.ends_with('\n') {
+                write_out("\n");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => usage_error(&e.0),
+    }
 }
 
 fn check(args: CheckArgs) -> ExitCode {
