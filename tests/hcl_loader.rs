@@ -877,3 +877,69 @@ fn every_corpus_case_loads() {
         }
     }
 }
+
+#[test]
+fn try_falls_back_on_nested_errors_and_unknown_counts_keep_one_instance() {
+    let dir = workspace(&[(
+        "main.tf",
+        r#"
+variable "enabled" { type = bool }
+variable "cfg" { default = { rules = [{ id = "r1" }] } }
+resource "aws_s3_bucket" "b" {
+  count  = var.enabled ? 1 : 0
+  bucket = "b"
+}
+resource "aws_s3_bucket_versioning" "v" {
+  count  = var.enabled ? 1 : 0
+  bucket = join("", aws_s3_bucket.b[*].id)
+  versioning_configuration { status = "Enabled" }
+}
+resource "aws_s3_bucket_replication_configuration" "r" {
+  bucket = aws_s3_bucket.b[0].id
+  role   = "arn:aws:iam::111111111111:role/r"
+  dynamic "rule" {
+    for_each = flatten(try([var.cfg["rule"]], [var.cfg["rules"]], []))
+    content {
+      id     = rule.value.id
+      status = "Enabled"
+      dynamic "delete_marker_replication" {
+        for_each = try(flatten([rule.value.dmr]), [])
+        content { status = "Enabled" }
+      }
+      destination { bucket = "arn:aws:s3:::d" }
+    }
+  }
+}
+"#,
+    )]);
+    let (m, db) = load_dir(&dir);
+    no_errors(&m, &db);
+    assert_eq!(m.buckets[0].origin.address, "aws_s3_bucket.b");
+    let v = &m.bucket_settings[0];
+    assert!(
+        matches!(&v.bucket, Value::Template(p, _) if p == &vec![Part::Ref(Reference::new("aws_s3_bucket.b", "id"))]),
+        "{:?}",
+        v.bucket
+    );
+    let r = &m.replications[0];
+    assert!(matches!(&r.source, Value::Ref(x, _) if *x == Reference::new("aws_s3_bucket.b", "id")));
+    assert_eq!(r.rules.len(), 1);
+    assert_eq!(known(&r.rules[0].id), "r1");
+    assert!(r.rules[0].delete_marker_replication.is_absent());
+}
+
+#[test]
+fn var_values_given_as_text_have_valid_spans() {
+    let dir = workspace(&[(
+        "main.tf",
+        "variable \"names\" { type = list(string) }\nresource \"aws_s3_bucket\" \"a\" { bucket = var.names[1] }\n",
+    )]);
+    let opts = LoadOptions {
+        vars: vec![("names".into(), "[\"x\", \"y\"]".into())],
+        ..Default::default()
+    };
+    let (m, db) = load_with(&dir, &opts);
+    no_errors(&m, &db);
+    assert_eq!(known(&m.buckets[0].name), "y");
+    assert_eq!(text(&db, m.buckets[0].name.loc()), "var.names[1]");
+}

@@ -149,6 +149,22 @@ pub fn err(msg: impl std::fmt::Display, loc: Loc) -> Val {
     Val::unknown(format!("{ERR}{msg}"), loc)
 }
 
+/// Whether an error sits anywhere in the value: Terraform's `try` fails over on any of them.
+pub fn contains_err(v: &Val, depth: usize) -> bool {
+    if depth > 64 {
+        return false;
+    }
+    match &v.kind {
+        VK::List(items) => items.iter().any(|i| contains_err(i, depth + 1)),
+        VK::Map(entries) => entries.iter().any(|(_, i)| contains_err(i, depth + 1)),
+        VK::Encoded(inner) => contains_err(inner, depth + 1),
+        VK::Tmpl(segs) => segs
+            .iter()
+            .any(|s| matches!(s, Seg::Unknown(w, _) if w.0.starts_with(ERR))),
+        _ => is_err(v),
+    }
+}
+
 pub fn is_err(v: &Val) -> bool {
     matches!(&v.kind, VK::Unknown(w) if w.0.starts_with(ERR))
 }
@@ -267,7 +283,7 @@ impl<'a> Ev<'a> {
                         let mut last = err("no argument of try() evaluated", loc.clone());
                         for a in args {
                             let v = self.eval(a, cx, d);
-                            if !is_err(&v) {
+                            if !contains_err(&v, 0) {
                                 return v;
                             }
                             last = v;
@@ -279,7 +295,7 @@ impl<'a> Ev<'a> {
                             return err("can() needs an argument", loc);
                         };
                         let v = self.eval(a, cx, d);
-                        if is_err(&v) {
+                        if contains_err(&v, 0) {
                             Val::new(VK::Bool(false), loc)
                         } else if v.is_unknownish() {
                             Val::new(VK::Unknown(v.why()), loc)
@@ -549,9 +565,12 @@ impl<'a> Ev<'a> {
                             vloc,
                         ),
                         VK::Null => Val::new(VK::List(Vec::new()), vloc),
-                        VK::Unknown(_) | VK::Instances(_) | VK::Ref(_) => {
-                            Val::new(VK::Unknown(v.why_owned()), vloc)
+                        VK::Instances(base) => {
+                            let one = Val::new(VK::Resource(base), vloc.clone());
+                            let one = self.apply_ops(one, rest, cx, depth + 1, loc);
+                            Val::new(VK::List(vec![one]), vloc)
                         }
+                        VK::Unknown(_) | VK::Ref(_) => Val::new(VK::Unknown(v.why_owned()), vloc),
                         kind => {
                             let one = self.apply_ops(
                                 Val::new(kind, vloc.clone()),
@@ -878,7 +897,9 @@ pub fn index(v: Val, k: &Val, loc: &Loc) -> Val {
                 None => err(format!("no key `{key}`"), loc.clone()),
             }
         }
-        VK::Instances(base) => Val::new(VK::Resource(instance_address(&base, k)), loc.clone()),
+        // Instances not known before apply are emitted as one instance without a key (see
+        // `resources::instances`), so every key names that one.
+        VK::Instances(base) => Val::new(VK::Resource(base), loc.clone()),
         VK::Ref(r) => {
             let suffix = match &k.kind {
                 VK::Num(n) => format!("[{}]", super::value::fmt_num(*n)),

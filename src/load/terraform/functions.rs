@@ -32,6 +32,10 @@ fn list(items: Vec<Val>, loc: &Loc) -> Val {
 pub fn call(ev: &Ev, name: &str, args: Vec<Val>, loc: Loc, cx: &Cx) -> Val {
     let l = &loc;
     let s = |t: String| Val::str(t, l.clone());
+    // Errors propagate through every function, as in Terraform (so that `try` can fall back).
+    if let Some(e) = args.iter().find_map(|a| first_err(a, 0)) {
+        return Val::new(VK::Unknown(e), loc);
+    }
     // Functions that work on structure: elements may stay unknown.
     match name {
         "jsonencode" => {
@@ -582,6 +586,27 @@ pub fn call(ev: &Ev, name: &str, args: Vec<Val>, loc: Loc, cx: &Cx) -> Val {
             loc,
         ),
     }
+}
+
+fn first_err(v: &Val, depth: usize) -> Option<crate::syntax::Why> {
+    if depth > 64 {
+        return None;
+    }
+    match &v.kind {
+        VK::List(items) => items.iter().find_map(|i| first_err(i, depth + 1)),
+        VK::Map(entries) => entries.iter().find_map(|(_, i)| first_err(i, depth + 1)),
+        VK::Encoded(inner) => first_err(inner, depth + 1),
+        VK::Tmpl(segs) => segs.iter().find_map(|s| match s {
+            Seg::Unknown(w, _) if is_err_why(w) => Some(w.clone()),
+            _ => None,
+        }),
+        VK::Unknown(w) if is_err_why(w) => Some(w.clone()),
+        _ => None,
+    }
+}
+
+fn is_err_why(w: &crate::syntax::Why) -> bool {
+    w.0.starts_with(super::eval::ERR)
 }
 
 fn dedup(items: Vec<Val>) -> Vec<Val> {

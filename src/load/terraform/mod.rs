@@ -151,16 +151,20 @@ fn raw_var(ev: &Ev, root: &Rc<Inst>, name: &str, text: &str) -> Val {
     if is_string {
         return Val::str(text, Loc::None);
     }
+    // The text gets a file of its own so that spans inside it stay valid.
+    let file = ev
+        .db
+        .borrow_mut()
+        .add(format!("<variable {name}>"), text.to_string());
+    let shown = ev.db.borrow().get(file).text.clone();
+    ev.texts.borrow_mut().insert(file, shown);
     match hcl_edit::parser::parse_expr(text) {
         Ok(e) => {
-            // Spans of this expression are offsets into `text`, which is no file: drop them.
             let cx = Cx {
                 scope: Scope::new(root.clone()),
-                file: crate::source::FileId(u32::MAX),
+                file,
             };
-            let mut v = ev.eval(&e, &cx, 0);
-            strip_locs(&mut v);
-            v
+            ev.eval(&e, &cx, 0)
         }
         Err(e) => Val::unknown(
             format!(
@@ -169,17 +173,5 @@ fn raw_var(ev: &Ev, root: &Rc<Inst>, name: &str, text: &str) -> Val {
             ),
             Loc::None,
         ),
-    }
-}
-
-fn strip_locs(v: &mut Val) {
-    v.loc = Loc::None;
-    match &mut v.kind {
-        value::VK::List(items) => items.iter_mut().for_each(strip_locs),
-        value::VK::Map(entries) => entries.iter_mut().for_each(|(k, x)| {
-            k.loc = Loc::None;
-            strip_locs(x)
-        }),
-        _ => {}
     }
 }

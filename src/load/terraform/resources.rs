@@ -134,7 +134,11 @@ fn document(ev: &Ev, inst: &Rc<Inst>, fb: &FBlock, model: &mut Model) {
 
 fn provider_value(v: &Val, header: &Loc) -> Value<String> {
     let loc = v.loc.clone().or(header);
-    string_value(v, loc)
+    match string_value(v, loc) {
+        // `region = ""` means "not set here" to the provider.
+        Value::Known(s, l) if s.is_empty() => Value::Absent(l),
+        other => other,
+    }
 }
 
 fn resource(ev: &Ev, inst: &Rc<Inst>, fb: &FBlock, model: &mut Model) {
@@ -181,9 +185,11 @@ impl Res<'_, '_, '_> {
 
     fn region(&self) -> Value<String> {
         // Provider v6 takes a per-resource `region`.
-        self.b
-            .s("region")
-            .or(provider_value(&self.provider.region, &self.header()))
+        let own = match self.b.s("region") {
+            Value::Known(s, l) if s.is_empty() => Value::Absent(l),
+            other => other,
+        };
+        own.or(provider_value(&self.provider.region, &self.header()))
     }
 
     fn settings_resource(&self, settings: BucketSettings) -> BucketSettingsResource {

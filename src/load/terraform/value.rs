@@ -96,10 +96,30 @@ impl Val {
         }
     }
     pub fn why(&self) -> Why {
+        self.why_at(0)
+            .unwrap_or_else(|| Why::new("the value is known only after apply"))
+    }
+
+    /// The reason of the first part of the value that is not known.
+    fn why_at(&self, depth: usize) -> Option<Why> {
+        if depth > 64 {
+            return None;
+        }
         match &self.kind {
-            VK::Unknown(w) => w.clone(),
-            VK::Ref(r) => Why::new(format!("`{r}` is known only after apply")),
-            _ => Why::new("the value is known only after apply"),
+            VK::Unknown(w) => Some(w.clone()),
+            VK::Ref(r) => Some(Why::new(format!("`{r}` is known only after apply"))),
+            VK::Tmpl(segs) => segs.iter().find_map(|s| match s {
+                Seg::Unknown(w, _) => Some(w.clone()),
+                Seg::Ref(r, _) => Some(Why::new(format!("`{r}` is known only after apply"))),
+                Seg::Text(..) => None,
+            }),
+            VK::Instances(a) => Some(Why::new(format!(
+                "the instances of `{a}` are known only after apply"
+            ))),
+            VK::List(items) => items.iter().find_map(|i| i.why_at(depth + 1)),
+            VK::Map(entries) => entries.iter().find_map(|(_, i)| i.why_at(depth + 1)),
+            VK::Encoded(inner) => inner.why_at(depth + 1),
+            _ => None,
         }
     }
     pub fn get(&self, key: &str) -> Option<&Val> {
