@@ -743,9 +743,16 @@ fn bad_hcl_is_an_input_error_with_a_span() {
         "main.tf",
         "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \n}\n",
     )]);
+    std::fs::write(
+        dir.join("ok.tf"),
+        "resource \"aws_s3_bucket\" \"b\" { bucket = \"b\" }\n",
+    )
+    .unwrap();
     let (m, _) = load_dir(&dir);
     assert_eq!(m.input_errors.len(), 1);
     assert!(matches!(m.input_errors[0].loc, Loc::Span(_)));
+    // Terraform refuses the whole module; findings about the rest would be about nothing real.
+    assert!(m.buckets.is_empty());
 }
 
 #[test]
@@ -942,4 +949,83 @@ fn var_values_given_as_text_have_valid_spans() {
     no_errors(&m, &db);
     assert_eq!(known(&m.buckets[0].name), "y");
     assert_eq!(text(&db, m.buckets[0].name.loc()), "var.names[1]");
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "${",
+        "}",
+        "{",
+        "[",
+        "]",
+        "\"",
+        "<<EOF\n",
+        "\nEOF\n",
+        "%{ if true }",
+        "%{ endif }",
+        "count.index",
+        "each.value",
+        "var.x",
+        "local.y",
+        "module.m.o",
+        "data.aws_iam_policy_document.d.json",
+        "jsonencode(",
+        "try(",
+        ")",
+        ",",
+        "=",
+        "\n",
+        "for x in",
+        ":",
+        "=>",
+        "...",
+        "[*]",
+        ".0",
+        "dynamic \"rule\" {",
+        "content {",
+        "\\u00e9",
+        "é",
+        "1e400",
+        "-1",
+        "null",
+    ];
+
+    fn mutate(base: &str, edits: &[(usize, usize, usize)]) -> String {
+        let mut s = base.to_string();
+        for &(at, del, piece) in edits {
+            let mut at = at % (s.len() + 1);
+            while !s.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + del % 8).min(s.len());
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            s.replace_range(at..end, PIECES[piece % PIECES.len()]);
+        }
+        s
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #[test]
+        fn mutated_configurations_load(edits in proptest::collection::vec((0usize..4000, 0usize..8, 0usize..64), 1..6)) {
+            let text = mutate(REPLICATION, &edits);
+            let extra = "locals {\n  y = { a = [for k, v in var.x : k] }\n}\nvariable \"x\" { default = { p = 1 } }\n";
+            let dir = workspace(&[("main.tf", &text), ("more.tf", &mutate(extra, &edits))]);
+            let (m, db) = load_dir(&dir);
+            // Every location must resolve inside its file.
+            for b in &m.buckets {
+                for loc in [b.name.loc(), &b.origin.header] {
+                    if let Some(span) = db.resolve(loc) {
+                        prop_assert!(span.end as usize <= db.text(span.file).len());
+                    }
+                }
+            }
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
 }

@@ -53,11 +53,13 @@ pub fn load_module(
         if let Ok(canon) = dir.canonicalize() {
             ev.sources.borrow_mut().insert(canon, src.clone());
         }
-        let root = Rc::new(Inst::new(String::new(), String::new(), src, 0));
-        root_inputs(&ev, &root, dir);
-        providers::root_providers(&ev, &root);
-        for inst in ev.all_instances(&root) {
-            resources::emit(&ev, &inst, &mut out);
+        if !src.broken {
+            let root = Rc::new(Inst::new(String::new(), String::new(), src, 0));
+            root_inputs(&ev, &root, dir);
+            providers::root_providers(&ev, &root);
+            for inst in ev.all_instances(&root) {
+                resources::emit(&ev, &inst, &mut out);
+            }
         }
         (ev.errors.into_inner(), ev.notes.into_inner())
     };

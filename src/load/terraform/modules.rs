@@ -345,6 +345,12 @@ impl Ev<'_> {
             return Children::Missing(Why::new(why));
         };
         let src = match self.module_source(&dir) {
+            Ok(s) if s.broken => {
+                return Children::Missing(Why::new(format!(
+                    "module `{}{name}` has files that do not parse",
+                    inst.prefix
+                )));
+            }
             Ok(s) => s,
             Err(why) => {
                 self.note(fb.file, header, why.clone());
@@ -427,8 +433,9 @@ impl Ev<'_> {
             let mut errors = Vec::new();
             let parsed = parse_file(f, &mut self.db.borrow_mut(), &mut errors);
             self.errors.borrow_mut().extend(errors);
-            if let Some(p) = parsed {
-                src.add(p);
+            match parsed {
+                Some(p) => src.add(p),
+                None => src.broken = true,
             }
         }
         self.register_texts(&src);

@@ -147,6 +147,9 @@ pub struct ModuleSource {
     pub modules: Vec<FBlock>,
     pub providers: Vec<FBlock>,
     pub texts: Vec<(FileId, Arc<str>)>,
+    /// A file of the folder did not parse: Terraform refuses the whole module, and so do we
+    /// (what is left would give findings about a configuration that does not exist).
+    pub broken: bool,
 }
 
 impl ModuleSource {
