@@ -880,9 +880,32 @@ fn every_corpus_case_loads() {
                 .map(|e| format!("{}: {}", db.path(e.file).display(), e.message))
                 .collect();
             assert!(msgs.is_empty(), "{name}: {msgs:#?}");
-            assert!(!m.replications.is_empty(), "{name}: no replication found");
+            // cloudposse's example replicates only when its tfvars enable it (below).
+            if !name.contains("cloudposse") {
+                assert!(!m.replications.is_empty(), "{name}: no replication found");
+            }
         }
     }
+    let complete = corpus.join("tf-hcl-cloudposse-s3-bucket-complete/examples/complete");
+    let opts = LoadOptions {
+        var_files: vec![complete.join("replication.us-east-2.tfvars")],
+        vars: vec![("s3_replication_enabled".into(), "true".into())],
+        ..Default::default()
+    };
+    let (m, _) = load_with(&complete, &opts);
+    let r = m
+        .replications
+        .iter()
+        .find(|r| {
+            r.origin.address == "module.s3_bucket.aws_s3_bucket_replication_configuration.default"
+        })
+        .expect("cloudposse replication");
+    assert_eq!(r.rules.len(), 2);
+    // `metrics = { status = null }` becomes "Enabled" through the module's optional() default.
+    assert_eq!(
+        known(&r.rules[0].destination.metrics.as_ref().unwrap().status),
+        "Enabled"
+    );
 }
 
 #[test]
@@ -1028,4 +1051,86 @@ mod never_panics {
             let _ = std::fs::remove_dir_all(&dir);
         }
     }
+}
+
+#[test]
+fn optional_defaults_and_type_conversions() {
+    let dir = workspace(&[
+        (
+            "main.tf",
+            r#"
+variable "unknown_flag" { type = bool }
+module "m" {
+  source = "./m"
+  rules  = [{ id = "a", metrics = { status = null } }, { id = "b" }]
+  create = "true"
+}
+"#,
+        ),
+        (
+            "m/main.tf",
+            r#"
+variable "create" { type = bool }
+variable "rules" {
+  type = list(object({
+    id      = string
+    status  = optional(string, "Enabled")
+    metrics = optional(object({ status = optional(string, "Enabled") }), { status = "Disabled" })
+  }))
+}
+resource "aws_s3_bucket_replication_configuration" "r" {
+  count  = var.create ? 1 : 0
+  bucket = "src"
+  role   = "arn:aws:iam::111111111111:role/r"
+  dynamic "rule" {
+    for_each = var.rules
+    content {
+      id     = rule.value.id
+      status = rule.value.status
+      destination {
+        bucket = "arn:aws:s3:::d"
+        metrics { status = rule.value.metrics.status }
+      }
+    }
+  }
+}
+"#,
+        ),
+    ]);
+    let (m, db) = load_dir(&dir);
+    no_errors(&m, &db);
+    let r = &m.replications[0];
+    assert_eq!(
+        r.origin.address,
+        "module.m.aws_s3_bucket_replication_configuration.r[0]"
+    );
+    let metrics = |i: usize| known(&r.rules[i].destination.metrics.as_ref().unwrap().status);
+    assert_eq!(known(&r.rules[0].status), "Enabled");
+    assert_eq!(metrics(0), "Enabled");
+    assert_eq!(metrics(1), "Disabled");
+}
+
+#[test]
+fn and_or_decide_with_one_known_side() {
+    let dir = workspace(&[(
+        "main.tf",
+        r#"
+variable "unknown" { type = bool }
+resource "aws_s3_bucket" "never" {
+  count  = var.unknown && false ? 1 : 0
+  bucket = "never"
+}
+resource "aws_s3_bucket" "always" {
+  count  = var.unknown || true ? 1 : 0
+  bucket = "always"
+}
+"#,
+    )]);
+    let (m, _) = load_dir(&dir);
+    let addrs: Vec<_> = m
+        .buckets
+        .iter()
+        .map(|b| b.origin.address.as_str())
+        .collect();
+    assert_eq!(addrs, vec!["aws_s3_bucket.always[0]"]);
 }

@@ -607,10 +607,15 @@ impl<'a> Ev<'a> {
             Val::new(VK::Unknown(w), loc.clone())
         };
         match op {
-            BinaryOperator::And | BinaryOperator::Or => match (l.to_bool(), r.to_bool()) {
-                (Some(_), Some(y)) => Val::new(VK::Bool(y), loc),
-                _ => unknown(&l, &r),
-            },
+            // Either side decides when it is known: `unknown && false` is false.
+            BinaryOperator::And | BinaryOperator::Or => {
+                let decisive = op == BinaryOperator::Or;
+                match (l.to_bool(), r.to_bool()) {
+                    (Some(_), Some(y)) => Val::new(VK::Bool(y), loc),
+                    (_, Some(y)) if y == decisive => Val::new(VK::Bool(y), loc),
+                    _ => unknown(&l, &r),
+                }
+            }
             BinaryOperator::Eq | BinaryOperator::NotEq => {
                 let eq = match (equal_key(&l), equal_key(&r)) {
                     (Some(a), Some(b)) => a == b,
@@ -714,9 +719,6 @@ impl<'a> Ev<'a> {
 
     /// `var.name` in a module instance.
     pub fn var(&self, inst: &Rc<Inst>, name: &str, loc: &Loc) -> Val {
-        if let Some(v) = inst.inputs.borrow().get(name) {
-            return v.clone();
-        }
         if let Some(v) = memo_get(&inst.vars, name, loc) {
             return v;
         }
@@ -726,28 +728,37 @@ impl<'a> Ev<'a> {
             .iter()
             .find(|b| b.label(0) == name)
             .cloned();
-        let v = match decl {
-            None => err(format!("variable `{name}` is not declared"), loc.clone()),
-            Some(fb) => match fb.block.body.get_attribute("default") {
-                Some(a) => {
-                    let cx = Cx {
-                        scope: Scope::new(inst.clone()),
-                        file: fb.file,
-                    };
-                    self.eval(&a.value, &cx, 0)
+        let given = inst.inputs.borrow().get(name).cloned();
+        let v = match (decl, given) {
+            (None, Some(v)) => v,
+            (None, None) => err(format!("variable `{name}` is not declared"), loc.clone()),
+            (Some(fb), given) => {
+                let raw = match (given, fb.block.body.get_attribute("default")) {
+                    (Some(v), _) => v,
+                    (None, Some(a)) => {
+                        let cx = Cx {
+                            scope: Scope::new(inst.clone()),
+                            file: fb.file,
+                        };
+                        self.eval(&a.value, &cx, 0)
+                    }
+                    (None, None) => {
+                        let hint = if inst.prefix.is_empty() {
+                            format!("pass --var {name}=... or a tfvars file")
+                        } else {
+                            format!("the module call does not set `{name}`")
+                        };
+                        Val::unknown(
+                            format!("variable `{name}` has no value; {hint}"),
+                            loc.clone(),
+                        )
+                    }
+                };
+                match fb.block.body.get_attribute("type") {
+                    Some(t) => self.convert(raw, &t.value, inst, fb.file, 0),
+                    None => raw,
                 }
-                None => {
-                    let hint = if inst.prefix.is_empty() {
-                        format!("pass --var {name}=... or a tfvars file")
-                    } else {
-                        format!("the module call does not set `{name}`")
-                    };
-                    Val::unknown(
-                        format!("variable `{name}` has no value; {hint}"),
-                        loc.clone(),
-                    )
-                }
-            },
+            }
         };
         inst.vars
             .borrow_mut()

@@ -20,6 +20,7 @@ mod parse;
 mod policy_document;
 mod providers;
 mod resources;
+mod types;
 mod value;
 
 use std::path::{Path, PathBuf};
