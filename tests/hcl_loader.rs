@@ -1134,3 +1134,32 @@ resource "aws_s3_bucket" "always" {
         .collect();
     assert_eq!(addrs, vec!["aws_s3_bucket.always[0]"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn discovery_skips_symlink_loops_hidden_folders_and_called_modules() {
+    let dir = workspace(&[
+        (
+            "live/main.tf",
+            "module \"b\" {\n  source = \"../modules/bucket\"\n}\n",
+        ),
+        (
+            "modules/bucket/main.tf",
+            "resource \"aws_s3_bucket\" \"x\" { bucket = \"x\" }\n",
+        ),
+        (
+            ".terraform/providers/junk.tf",
+            "resource \"aws_s3_bucket\" \"junk\" { bucket = \"junk\" }\n",
+        ),
+        (
+            "other/main.tf",
+            "resource \"aws_s3_bucket\" \"y\" { bucket = \"y\" }\n",
+        ),
+    ]);
+    std::os::unix::fs::symlink(&dir, dir.join("other/loop")).unwrap();
+    let (m, _) = load_dir(&dir);
+    let mut addrs: Vec<_> = m.buckets.iter().map(|b| b.origin.address.clone()).collect();
+    addrs.sort();
+    assert_eq!(addrs, vec!["aws_s3_bucket.y", "module.b.aws_s3_bucket.x"]);
+    assert!(m.input_errors.is_empty(), "{:?}", m.input_errors);
+}

@@ -112,6 +112,15 @@ fn walk(
             continue;
         };
         if meta.is_dir() {
+            // A link to this folder or one above it is a loop: following it would only repeat.
+            let is_link =
+                std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+            if is_link
+                && let (Ok(target), Ok(here)) = (path.canonicalize(), dir.canonicalize())
+                && here.starts_with(&target)
+            {
+                continue;
+            }
             walk(&path, depth + 1, units, tf_dirs, model, db);
         } else if name.ends_with(".tf") || name.ends_with(".tf.json") {
             tf_dirs.entry(dir.to_path_buf()).or_default().push(path);
