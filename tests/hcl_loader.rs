@@ -1163,3 +1163,43 @@ fn discovery_skips_symlink_loops_hidden_folders_and_called_modules() {
     assert_eq!(addrs, vec!["aws_s3_bucket.y", "module.b.aws_s3_bucket.x"]);
     assert!(m.input_errors.is_empty(), "{:?}", m.input_errors);
 }
+
+#[test]
+fn heredoc_with_jsonencode_of_references_keeps_them() {
+    let dir = workspace(&[(
+        "main.tf",
+        r#"
+locals {
+  arns = [aws_s3_bucket.a.arn, "${aws_s3_bucket.b.arn}/*"]
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = <<POLICY
+{
+  "Statement": [{"Effect": "Allow", "Action": "s3:ReplicateObject", "Resource": ${jsonencode(local.arns)}}]
+}
+POLICY
+}
+"#,
+    )]);
+    let (m, db) = load_dir(&dir);
+    no_errors(&m, &db);
+    let doc = parsed(&m.managed_policies[0].document.content);
+    let res = statements(doc)[0]
+        .get("Resource")
+        .unwrap()
+        .as_list()
+        .unwrap();
+    assert_eq!(
+        res[0].kind,
+        NodeKind::Template(vec![Part::Ref(Reference::new("aws_s3_bucket.a", "arn"))])
+    );
+    assert_eq!(text(&db, &res[0].loc), "aws_s3_bucket.a.arn");
+    assert_eq!(
+        res[1].kind,
+        NodeKind::Template(vec![
+            Part::Ref(Reference::new("aws_s3_bucket.b", "arn")),
+            Part::Lit("/*".into())
+        ])
+    );
+}

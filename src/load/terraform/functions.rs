@@ -598,6 +598,7 @@ fn first_err(v: &Val, depth: usize) -> Option<crate::syntax::Why> {
         VK::Encoded(inner) => first_err(inner, depth + 1),
         VK::Tmpl(segs) => segs.iter().find_map(|s| match s {
             Seg::Unknown(w, _) if is_err_why(w) => Some(w.clone()),
+            Seg::Doc(v, _) => first_err(v, depth + 1),
             _ => None,
         }),
         VK::Unknown(w) if is_err_why(w) => Some(w.clone()),

@@ -100,7 +100,7 @@ impl Holed {
                 None => Some(loc.clone()),
             },
             Piece::Hole { seg, .. } => Some(match seg {
-                Seg::Text(_, l) | Seg::Ref(_, l) | Seg::Unknown(_, l) => l.clone(),
+                Seg::Text(_, l) | Seg::Ref(_, l) | Seg::Unknown(_, l) | Seg::Doc(_, l) => l.clone(),
             }),
         }
     }
@@ -257,6 +257,7 @@ impl Parser<'_> {
                 let loc = self.h.loc(start, self.pos);
                 return Ok(match self.h.hole(c) {
                     Some(Seg::Ref(r, l)) => to_node(&Val::new(VK::Ref(r.clone()), l.clone()), 0),
+                    Some(Seg::Doc(v, _)) => to_node(v, 0),
                     Some(Seg::Unknown(w, l)) => Node::new(NodeKind::Unknown(w.clone()), l.clone()),
                     _ => Node::unknown("a value known only after apply", loc),
                 });

@@ -36,6 +36,7 @@ const TYPES: &[&str] = &[
     "aws_iam_role_policy",
     "aws_iam_role_policy_attachment",
     "aws_iam_policy_attachment",
+    "aws_iam_role_policy_attachments_exclusive",
     "aws_iam_policy",
     "aws_kms_key",
     "aws_kms_replica_key",
@@ -331,6 +332,15 @@ impl Res<'_, '_, '_> {
                     roles: b.strings("roles"),
                     policy: AttachedPolicy::Managed(b.s("policy_arn")),
                 });
+            }
+            "aws_iam_role_policy_attachments_exclusive" => {
+                for arn in b.strings("policy_arns") {
+                    model.role_policy_attachments.push(RolePolicyAttachment {
+                        origin: self.origin.clone(),
+                        roles: vec![b.s("role_name")],
+                        policy: AttachedPolicy::Managed(arn),
+                    });
+                }
             }
             "aws_iam_policy" => {
                 let document = b

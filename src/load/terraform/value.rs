@@ -58,6 +58,9 @@ pub enum Seg {
     Text(Str, Loc),
     Ref(Reference, Loc),
     Unknown(Why, Loc),
+    /// `${jsonencode(x)}` where `x` holds references: a JSON value that stays a structure, so
+    /// that JSON around it (a heredoc policy) keeps its references.
+    Doc(Box<Val>, Loc),
 }
 
 impl Val {
@@ -111,6 +114,7 @@ impl Val {
             VK::Tmpl(segs) => segs.iter().find_map(|s| match s {
                 Seg::Unknown(w, _) => Some(w.clone()),
                 Seg::Ref(r, _) => Some(Why::new(format!("`{r}` is known only after apply"))),
+                Seg::Doc(v, _) => v.why_at(depth + 1),
                 Seg::Text(..) => None,
             }),
             VK::Instances(a) => Some(Why::new(format!(
@@ -188,12 +192,10 @@ impl Val {
             VK::Str(s) => Some(vec![Seg::Text(s.clone(), self.loc.clone())]),
             VK::Num(_) | VK::Bool(_) | VK::Encoded(_) => {
                 let t = self.to_text();
-                Some(vec![match t {
-                    Some(t) => Seg::Text(Str { text: t, map: None }, self.loc.clone()),
-                    None => Seg::Unknown(
-                        Why::new("a JSON document with values known only after apply"),
-                        self.loc.clone(),
-                    ),
+                Some(vec![match (t, &self.kind) {
+                    (Some(t), _) => Seg::Text(Str { text: t, map: None }, self.loc.clone()),
+                    (None, VK::Encoded(inner)) => Seg::Doc(inner.clone(), self.loc.clone()),
+                    (None, _) => Seg::Unknown(self.why(), self.loc.clone()),
                 }])
             }
             VK::Tmpl(segs) => Some(segs.clone()),
@@ -363,6 +365,10 @@ pub fn parts(segs: &[Seg]) -> Vec<Part> {
         .map(|s| match s {
             Seg::Text(t, _) => Part::Lit(t.text.as_str().into()),
             Seg::Ref(r, _) => Part::Ref(r.clone()),
+            Seg::Doc(v, _) => Part::Unknown(Why::new(format!(
+                "a JSON document with values known only after apply: {}",
+                v.why()
+            ))),
             Seg::Unknown(w, _) => Part::Unknown(w.clone()),
         })
         .collect()
