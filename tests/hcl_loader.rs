@@ -1203,3 +1203,25 @@ POLICY
         ])
     );
 }
+
+#[test]
+fn tfvars_json_and_tf_var_environment() {
+    // A name no other test uses: the environment is shared by the test threads.
+    unsafe { std::env::set_var("TF_VAR_hcl_loader_env_only", "from-env") };
+    let dir = workspace(&[
+        (
+            "main.tf",
+            r#"
+variable "hcl_loader_env_only" {}
+variable "j" {}
+resource "aws_s3_bucket" "e" { bucket = var.hcl_loader_env_only }
+resource "aws_s3_bucket" "j" { bucket = var.j.name }
+"#,
+        ),
+        ("x.auto.tfvars.json", r#"{"j": {"name": "from-json"}}"#),
+    ]);
+    let (m, db) = load_dir(&dir);
+    no_errors(&m, &db);
+    assert_eq!(known(&m.buckets[0].name), "from-env");
+    assert_eq!(known(&m.buckets[1].name), "from-json");
+}

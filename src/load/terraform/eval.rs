@@ -880,10 +880,8 @@ pub fn get_attr(v: Val, name: &str, loc: &Loc) -> Val {
             Val::new(VK::Ref(Reference::new(r.target, attr)), loc.clone())
         }
         VK::Unknown(w) => Val::new(VK::Unknown(w), loc.clone()),
-        VK::Instances(a) => Val::unknown(
-            format!("`{a}` has several instances; pick one with an index"),
-            loc.clone(),
-        ),
+        // Unknown instances are emitted as one instance without a key (see `index`).
+        VK::Instances(a) => Val::new(VK::Ref(Reference::new(a, name)), loc.clone()),
         VK::Null => err(format!("attribute `{name}` of null"), loc.clone()),
         _ => err(format!("no attribute `{name}`"), loc.clone()),
     }

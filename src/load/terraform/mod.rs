@@ -85,7 +85,7 @@ pub fn load_module(
 }
 
 /// Root variables, in Terraform's order of precedence (later wins): `TF_VAR_*`,
-/// `terraform.tfvars`, `*.auto.tfvars` (by name), `--var-file`, `--var`.
+/// `terraform.tfvars[.json]`, `*.auto.tfvars[.json]` (by name), `--var-file`, `--var`.
 fn root_inputs(ev: &Ev, root: &Rc<Inst>, dir: &Path) {
     let mut env: Vec<(String, String)> = std::env::vars()
         .filter_map(|(k, v)| Some((k.strip_prefix("TF_VAR_")?.to_string(), v)))
@@ -95,11 +95,18 @@ fn root_inputs(ev: &Ev, root: &Rc<Inst>, dir: &Path) {
         let val = raw_var(ev, root, &k, &v);
         root.inputs.borrow_mut().insert(k, val);
     }
-    let mut files = vec![dir.join("terraform.tfvars")];
+    // terraform.tfvars, terraform.tfvars.json, then the auto files by name.
+    let mut files = vec![
+        dir.join("terraform.tfvars"),
+        dir.join("terraform.tfvars.json"),
+    ];
     let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.to_string_lossy().ends_with(".auto.tfvars"))
+                .filter(|p| {
+                    let n = p.to_string_lossy();
+                    n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -120,6 +127,9 @@ fn root_inputs(ev: &Ev, root: &Rc<Inst>, dir: &Path) {
 }
 
 fn tfvars(ev: &Ev, root: &Rc<Inst>, path: &Path) {
+    if path.to_string_lossy().ends_with(".json") {
+        return tfvars_json(ev, root, path);
+    }
     let mut errors = Vec::new();
     let parsed = parse::parse_file(path, &mut ev.db.borrow_mut(), &mut errors);
     ev.errors.borrow_mut().extend(errors);
@@ -134,6 +144,52 @@ fn tfvars(ev: &Ev, root: &Rc<Inst>, path: &Path) {
         root.inputs
             .borrow_mut()
             .insert(a.key.as_str().to_string(), v);
+    }
+}
+
+fn tfvars_json(ev: &Ev, root: &Rc<Inst>, path: &Path) {
+    let text = match std::fs::read(path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| super::text::decode(&b))
+    {
+        Ok(t) => t,
+        Err(message) => {
+            let file = ev.db.borrow_mut().add(path, "");
+            ev.errors.borrow_mut().push(InputError {
+                loc: Loc::None,
+                file,
+                message: format!("cannot read {}: {message}", path.display()),
+                warning: false,
+            });
+            return;
+        }
+    };
+    let file = ev.db.borrow_mut().add(path, text.clone());
+    let seg = value::Seg::Text(
+        value::Str {
+            text,
+            map: Some(value::TextMap {
+                file,
+                checkpoints: vec![(0, 0)],
+            }),
+        },
+        Loc::span(file, 0, 0),
+    );
+    match json::parse(&json::Holed::new(&[seg])) {
+        Ok(node) => {
+            let v = json::node_to_val(&node);
+            if let value::VK::Map(entries) = v.kind {
+                for (k, x) in entries {
+                    root.inputs.borrow_mut().insert(k.text.to_string(), x);
+                }
+            }
+        }
+        Err(e) => ev.errors.borrow_mut().push(InputError {
+            loc: e.loc,
+            file,
+            message: e.message,
+            warning: false,
+        }),
     }
 }
 
