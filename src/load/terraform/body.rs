@@ -2,7 +2,6 @@
 
 use std::rc::Rc;
 
-use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Body, Structure};
 
@@ -361,6 +360,5 @@ pub fn top<'e, 'a, 'b>(
     block: &'b Rc<hcl_edit::structure::Block>,
 ) -> B<'e, 'a, 'b> {
     let loc = loc_of(cx.file, block.as_ref());
-    let _ = block.span();
     B::new(ev, cx, &block.body, loc)
 }

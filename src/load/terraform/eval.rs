@@ -570,7 +570,7 @@ impl<'a> Ev<'a> {
                             let one = self.apply_ops(one, rest, cx, depth + 1, loc);
                             Val::new(VK::List(vec![one]), vloc)
                         }
-                        VK::Unknown(_) | VK::Ref(_) => Val::new(VK::Unknown(v.why_owned()), vloc),
+                        VK::Unknown(_) | VK::Ref(_) => Val::new(VK::Unknown(v.why()), vloc),
                         kind => {
                             let one = self.apply_ops(
                                 Val::new(kind, vloc.clone()),
@@ -829,12 +829,6 @@ pub fn memo_get(cell: &RefCell<HashMap<String, Slot>>, name: &str, loc: &Loc) ->
             m.insert(name.to_string(), Slot::Busy);
             None
         }
-    }
-}
-
-impl Val {
-    pub fn why_owned(&self) -> Why {
-        self.why()
     }
 }
 
