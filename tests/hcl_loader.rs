@@ -1225,3 +1225,25 @@ resource "aws_s3_bucket" "j" { bucket = var.j.name }
     assert_eq!(known(&m.buckets[0].name), "from-env");
     assert_eq!(known(&m.buckets[1].name), "from-json");
 }
+
+#[test]
+fn json_in_a_quoted_string_maps_through_escapes() {
+    let dir = workspace(&[(
+        "main.tf",
+        "resource \"aws_iam_policy\" \"p\" {\n  name = \"p\"\n  policy = \"{\\\"Statement\\\":\\n [{\\\"Effect\\\": \\\"Allow\\\", \\\"Action\\\": \\\"s3:GetObject\\\", \\\"Resource\\\": \\\"*\\\"}]}\"\n}\n",
+    )]);
+    let (m, db) = load_dir(&dir);
+    no_errors(&m, &db);
+    match &m.managed_policies[0].document.content {
+        PolicyContent::Json { text: t, origin } => {
+            let at = t.find("\"s3:GetObject\"").unwrap() as u32;
+            let loc = Loc::InString {
+                string: origin.clone(),
+                start: at,
+                end: at + 14,
+            };
+            assert_eq!(text(&db, &loc), "\\\"s3:GetObject\\\"");
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -82,6 +82,8 @@ pub struct Scope {
     pub inst: Rc<Inst>,
     pub vars: Rc<Vec<(String, Val)>>,
     pub self_addr: Option<Rc<str>>,
+    /// A `templatefile` template: only its variables are in scope, as in Terraform.
+    pub template: bool,
 }
 
 impl Scope {
@@ -90,6 +92,7 @@ impl Scope {
             inst,
             vars: Rc::new(Vec::new()),
             self_addr: None,
+            template: false,
         }
     }
     pub fn with(&self, name: &str, v: Val) -> Scope {
@@ -99,6 +102,7 @@ impl Scope {
             inst: self.inst.clone(),
             vars: Rc::new(vars),
             self_addr: self.self_addr.clone(),
+            template: self.template,
         }
     }
     fn lookup(&self, name: &str) -> Option<&Val> {
@@ -457,6 +461,15 @@ impl<'a> Ev<'a> {
     ) -> (Val, usize) {
         if let Some(v) = cx.scope.lookup(name) {
             return (v.clone(), 0);
+        }
+        if cx.scope.template {
+            return (
+                err(
+                    format!("`{name}` is not a variable of this template"),
+                    loc.clone(),
+                ),
+                ops.len(),
+            );
         }
         let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
             Some(TraversalOperator::GetAttr(id)) => Some(id.as_str()),

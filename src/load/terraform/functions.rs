@@ -828,7 +828,7 @@ fn template_file(ev: &Ev, cx: &Cx, args: &[Val], loc: Loc) -> Val {
     };
     // The template sees only the variables passed to it (and functions).
     let mut scope = Scope::new(cx.scope.inst.clone());
-    scope.vars = std::rc::Rc::new(Vec::new());
+    scope.template = true;
     match args.get(1) {
         Some(v) => match iter_items(v) {
             Some(items) => {
