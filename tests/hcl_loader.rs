@@ -1247,3 +1247,46 @@ fn json_in_a_quoted_string_maps_through_escapes() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn depends_on_sees_references_through_locals_and_modules() {
+    let dir = workspace(&[
+        (
+            "main.tf",
+            r#"
+resource "aws_s3_bucket" "src" { bucket = "src" }
+resource "aws_s3_bucket_versioning" "src" {
+  bucket = aws_s3_bucket.src.id
+  versioning_configuration { status = "Enabled" }
+}
+locals { source = aws_s3_bucket_versioning.src.bucket }
+# Evaluates the local first, so that the replication below meets it memoized.
+resource "aws_s3_bucket" "other" { bucket = "${local.source}-x" }
+module "m" {
+  source = "./m"
+  role   = aws_iam_role.r.arn
+}
+resource "aws_s3_bucket_replication_configuration" "r" {
+  bucket = local.source
+  role   = module.m.role
+  rule {
+    status = "Enabled"
+    destination { bucket = "arn:aws:s3:::d" }
+  }
+}
+"#,
+        ),
+        (
+            "m/main.tf",
+            "variable \"role\" {}\noutput \"role\" { value = var.role }\n",
+        ),
+    ]);
+    let (m, db) = load_dir(&dir);
+    no_errors(&m, &db);
+    let deps = &m.replications[0].depends_on;
+    assert!(
+        deps.contains(&"aws_s3_bucket_versioning.src".to_string()),
+        "{deps:?}"
+    );
+    assert!(deps.contains(&"aws_iam_role.r".to_string()), "{deps:?}");
+}

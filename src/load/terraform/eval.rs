@@ -56,6 +56,9 @@ pub struct Inst {
     pub(super) colls: RefCell<HashMap<String, Slot>>,
     pub(super) outputs: RefCell<HashMap<String, Slot>>,
     pub(super) children: RefCell<HashMap<String, Option<Rc<Children>>>>,
+    /// Resource addresses each memoized `var.x` / `local.x` / `output.x` referenced, replayed
+    /// when the memo is used, so that `depends_on` sees references made through them.
+    pub(super) deps: RefCell<HashMap<String, BTreeSet<String>>>,
 }
 
 impl Inst {
@@ -72,6 +75,7 @@ impl Inst {
             colls: Default::default(),
             outputs: Default::default(),
             children: Default::default(),
+            deps: Default::default(),
         }
     }
 }
@@ -732,9 +736,20 @@ impl<'a> Ev<'a> {
 
     /// `var.name` in a module instance.
     pub fn var(&self, inst: &Rc<Inst>, name: &str, loc: &Loc) -> Val {
+        let key = format!("var.{name}");
         if let Some(v) = memo_get(&inst.vars, name, loc) {
+            self.replay(inst, &key);
             return v;
         }
+        let (v, refs) = self.collecting(|| self.var_value(inst, name, loc));
+        self.remember(inst, key, refs);
+        inst.vars
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Done(v.clone()));
+        v
+    }
+
+    fn var_value(&self, inst: &Rc<Inst>, name: &str, loc: &Loc) -> Val {
         let decl = inst
             .src
             .variables
@@ -773,23 +788,56 @@ impl<'a> Ev<'a> {
                 }
             }
         };
-        inst.vars
+        // Inputs were evaluated in the caller when the module was instantiated.
+        self.replay(inst, &format!("var.{name}"));
+        v
+    }
+
+    /// Runs `f` collecting the resource addresses it references; they also count for the
+    /// collection around it, if any.
+    pub fn collecting<T>(&self, f: impl FnOnce() -> T) -> (T, BTreeSet<String>) {
+        let outer = self.collect.borrow_mut().replace(BTreeSet::new());
+        let v = f();
+        let inner = std::mem::replace(&mut *self.collect.borrow_mut(), outer).unwrap_or_default();
+        if let Some(o) = self.collect.borrow_mut().as_mut() {
+            o.extend(inner.iter().cloned());
+        }
+        (v, inner)
+    }
+
+    pub fn remember(&self, inst: &Rc<Inst>, key: String, refs: BTreeSet<String>) {
+        inst.deps.borrow_mut().entry(key).or_default().extend(refs);
+    }
+
+    fn replay(&self, inst: &Rc<Inst>, key: &str) {
+        let refs = inst.deps.borrow().get(key).cloned();
+        if let (Some(refs), Some(set)) = (refs, self.collect.borrow_mut().as_mut()) {
+            set.extend(refs);
+        }
+    }
+
+    pub fn local(&self, inst: &Rc<Inst>, name: &str, loc: &Loc) -> Val {
+        let key = format!("local.{name}");
+        if let Some(v) = memo_get(&inst.locals, name, loc) {
+            self.replay(inst, &key);
+            return v;
+        }
+        let (v, refs) = self.collecting(|| self.local_value(inst, name, loc));
+        self.remember(inst, key, refs);
+        inst.locals
             .borrow_mut()
             .insert(name.to_string(), Slot::Done(v.clone()));
         v
     }
 
-    pub fn local(&self, inst: &Rc<Inst>, name: &str, loc: &Loc) -> Val {
-        if let Some(v) = memo_get(&inst.locals, name, loc) {
-            return v;
-        }
+    fn local_value(&self, inst: &Rc<Inst>, name: &str, loc: &Loc) -> Val {
         let decl = inst
             .src
             .locals
             .iter()
             .find(|(_, a)| a.key.as_str() == name)
             .cloned();
-        let v = match decl {
+        match decl {
             None => err(format!("local `{name}` is not declared"), loc.clone()),
             Some((file, a)) => {
                 let cx = Cx {
@@ -798,11 +846,7 @@ impl<'a> Ev<'a> {
                 };
                 self.eval(&a.value, &cx, 0)
             }
-        };
-        inst.locals
-            .borrow_mut()
-            .insert(name.to_string(), Slot::Done(v.clone()));
-        v
+        }
     }
 
     /// Registers source text so that literal maps can be computed.
@@ -822,6 +866,12 @@ impl<'a> Ev<'a> {
                 message,
                 warning: true,
             });
+        }
+    }
+
+    pub fn note_unless(&self, skip: bool, file: FileId, loc: Loc, message: String) {
+        if !skip {
+            self.note(file, loc, message);
         }
     }
 

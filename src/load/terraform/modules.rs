@@ -136,7 +136,12 @@ impl Ev<'_> {
             None => Val::new(VK::Resource(base.clone()), loc.clone()),
             Some(fb) => {
                 let scope = Scope::new(inst.clone());
-                match self.expand(&fb, &scope) {
+                // What decides the instances of a referenced resource is not a dependency of
+                // the resource that refers to it.
+                let outer = self.collect.borrow_mut().take();
+                let expanded = self.expand(&fb, &scope);
+                *self.collect.borrow_mut() = outer;
+                match expanded {
                     Err(_) => Val::new(VK::Instances(base.clone()), loc.clone()),
                     Ok(instances) => {
                         let one = |i: &Instance, addr: String| -> Val {
@@ -391,7 +396,8 @@ impl Ev<'_> {
                 ) {
                     continue;
                 }
-                let v = self.eval(&a.value, &icx, 0);
+                let (v, refs) = self.collecting(|| self.eval(&a.value, &icx, 0));
+                self.remember(&child, format!("var.{k}"), refs);
                 child.inputs.borrow_mut().insert(k.to_string(), v);
             }
             providers::child_providers(self, inst, &child, &fb);
@@ -443,16 +449,30 @@ impl Ev<'_> {
     }
 
     pub fn output(&self, inst: &Rc<Inst>, name: &str, loc: &Loc) -> Val {
+        let key = format!("output.{name}");
         if let Some(v) = memo_get(&inst.outputs, name, loc) {
+            let refs = inst.deps.borrow().get(&key).cloned().unwrap_or_default();
+            if let Some(set) = self.collect.borrow_mut().as_mut() {
+                set.extend(refs);
+            }
             return v;
         }
+        let (v, refs) = self.collecting(|| self.output_value(inst, name, loc));
+        self.remember(inst, key, refs);
+        inst.outputs
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Done(v.clone()));
+        v
+    }
+
+    fn output_value(&self, inst: &Rc<Inst>, name: &str, loc: &Loc) -> Val {
         let decl = inst
             .src
             .outputs
             .iter()
             .find(|b| b.label(0) == name)
             .cloned();
-        let v = match decl
+        match decl
             .as_ref()
             .and_then(|fb| fb.block.body.get_attribute("value").map(|a| (fb, a)))
         {
@@ -468,11 +488,7 @@ impl Ev<'_> {
                 format!("module output `{name}` is not declared"),
                 loc.clone(),
             ),
-        };
-        inst.outputs
-            .borrow_mut()
-            .insert(name.to_string(), Slot::Done(v.clone()));
-        v
+        }
     }
 
     fn outputs(&self, inst: &Rc<Inst>, loc: &Loc) -> Val {

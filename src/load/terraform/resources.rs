@@ -66,6 +66,16 @@ fn instances(ev: &Ev, inst: &Rc<Inst>, fb: &FBlock, base: &str) -> Vec<(String, 
     let list = match ev.expand(fb, &scope) {
         Ok(l) => l,
         Err(why) => {
+            // A missing module is noted once already; its consequences are not repeated.
+            let covered = why.0.contains("terraform init");
+            ev.note_unless(
+                covered,
+                fb.file,
+                fb.header(),
+                format!(
+                    "the instances of `{base}` are not known ({why}); it is analyzed as one instance"
+                ),
+            );
             let unknown = Val::new(VK::Unknown(why.clone()), fb.header());
             let keyed = |n: &str| {
                 Val::new(
