@@ -869,6 +869,18 @@ fn every_corpus_case_loads() {
         .collect();
     cases.sort();
     for case in cases {
+        // The whole run (graph, rules) works on what the loader gives, and findings point
+        // into the files.
+        let out = repl_lint::engine::run(&[Input::Path(case.clone())], &Default::default());
+        for f in &out.findings {
+            if let Some(span) = out.sources.resolve(&f.primary) {
+                assert!(
+                    span.end as usize <= out.sources.text(span.file).len(),
+                    "{}",
+                    f.message
+                );
+            }
+        }
         let (m, db) = load_dir(&case);
         let name = case.file_name().unwrap().to_string_lossy().to_string();
         let errors: Vec<_> = m.input_errors.iter().filter(|e| !e.warning).collect();
