@@ -26,7 +26,14 @@ pub fn discover(path: &Path, units: &mut Vec<Unit>, model: &mut Model, db: &mut 
         Ok(meta) if meta.is_dir() => {
             let mut tf_dirs: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
             walk(path, 0, units, &mut tf_dirs, model, db);
+            let called = called_modules(&tf_dirs);
             for (dir, files) in tf_dirs {
+                // A folder only called as a local module is loaded through its callers, with
+                // their inputs; alone its variables would be unknown.
+                let canon = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+                if called.contains(&canon) {
+                    continue;
+                }
                 units.push(Unit::TerraformModule { dir, files });
             }
         }
@@ -105,6 +112,15 @@ fn walk(
             continue;
         };
         if meta.is_dir() {
+            // A link to this folder or one above it is a loop: following it would only repeat.
+            let is_link =
+                std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+            if is_link
+                && let (Ok(target), Ok(here)) = (path.canonicalize(), dir.canonicalize())
+                && here.starts_with(&target)
+            {
+                continue;
+            }
             walk(&path, depth + 1, units, tf_dirs, model, db);
         } else if name.ends_with(".tf") || name.ends_with(".tf.json") {
             tf_dirs.entry(dir.to_path_buf()).or_default().push(path);
@@ -112,6 +128,56 @@ fn walk(
             units.push(Unit::File { path, bytes: None });
         }
     }
+}
+
+/// Folders that another scanned folder calls as a local module (`source = "../x"`).
+fn called_modules(
+    tf_dirs: &BTreeMap<PathBuf, Vec<PathBuf>>,
+) -> std::collections::BTreeSet<PathBuf> {
+    let mut called = std::collections::BTreeSet::new();
+    for (dir, files) in tf_dirs {
+        let own = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+        for f in files {
+            let Ok(text) = std::fs::read_to_string(f) else {
+                continue;
+            };
+            for source in local_sources(&text) {
+                if let Ok(target) = dir.join(source).canonicalize()
+                    && target != own
+                    && tf_dirs
+                        .keys()
+                        .any(|d| d.canonicalize().ok().as_ref() == Some(&target))
+                {
+                    called.insert(target);
+                }
+            }
+        }
+    }
+    called
+}
+
+/// `source = "./x"` / `"../x"` arguments, found without parsing (a file that does not parse is
+/// reported when its module is loaded).
+fn local_sources(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        let Some(rest) = t.strip_prefix("source") else {
+            continue;
+        };
+        let Some(rest) = rest.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let Some(rest) = rest.trim_start().strip_prefix('"') else {
+            continue;
+        };
+        let Some(end) = rest.find('"') else { continue };
+        let value = &rest[..end];
+        if value.starts_with("./") || value.starts_with("../") {
+            out.push(value);
+        }
+    }
+    out
 }
 
 /// A CDK cloud assembly (`cdk.out`) is read through its manifest: the stacks' templates with
@@ -142,6 +208,7 @@ fn is_candidate(name: &str) -> bool {
         .iter()
         .any(|ext| name.ends_with(ext))
         && !name.ends_with(".tfstate")
+        && !name.contains(".tfvars")
         && name != "package.json"
         && name != "package-lock.json"
 }

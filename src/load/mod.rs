@@ -6,6 +6,7 @@ pub mod cfn;
 pub mod discover;
 pub mod plan;
 pub mod policy_file;
+pub mod terraform;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -184,19 +185,9 @@ fn load_cfn_stack(
 fn load_terraform_module(
     dir: &Path,
     files: &[PathBuf],
-    _options: &LoadOptions,
+    options: &LoadOptions,
     db: &mut SourceDb,
     model: &mut Model,
 ) {
-    let file = db.add(dir, "");
-    let _ = files;
-    model.notes.push(InputError {
-        loc: Loc::None,
-        file,
-        message: format!(
-            "{}: Terraform sources are not analyzed yet; pass the plan (`terraform show -json`)",
-            dir.display()
-        ),
-        warning: true,
-    });
+    terraform::load_module(dir, files, options, db, model);
 }
