@@ -8,6 +8,7 @@ use crate::load::{Input, LoadOptions};
 use crate::model::InputError;
 use crate::rules::{Context, RULES, Rule, Sink};
 use crate::source::SourceDb;
+use crate::topology::Topology;
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -34,6 +35,8 @@ pub struct Outcome {
     pub input_errors: Vec<InputError>,
     /// Notes that are neither findings nor errors.
     pub notes: Vec<InputError>,
+    /// What replicates where, for reports that draw it.
+    pub topology: Topology,
 }
 
 impl Outcome {
@@ -70,6 +73,7 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
             out
         })
         .collect();
+    let topology = Topology::from_graph(&graph);
     drop(graph);
     sort_findings(&sources, &mut findings);
     let input_errors = std::mem::take(&mut model.input_errors);
@@ -79,6 +83,7 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
         findings,
         input_errors,
         notes,
+        topology,
     }
 }
 

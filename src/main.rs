@@ -68,12 +68,24 @@ struct CheckArgs {
     /// Never color the output.
     #[arg(long)]
     no_color: bool,
+    /// The repository root that SARIF, GitHub and Markdown paths are relative to.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Also write SARIF to this file (whatever `--format` says).
+    #[arg(long, value_name = "FILE")]
+    sarif: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// A Markdown summary for `$GITHUB_STEP_SUMMARY` or a pull-request comment.
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -175,11 +187,20 @@ fn check(args: CheckArgs) -> ExitCode {
     let outcome = engine::run(&inputs, &options);
     let color =
         !args.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+    let paths = report::RepoPaths::new(&outcome.sources, &args.root);
     let text = match args.format {
         Format::Human => report::human::render(&outcome, color),
         Format::Json => report::json::render(&outcome),
+        Format::Sarif => report::sarif::render(&outcome, &paths),
+        Format::Github => report::github::render(&outcome, &paths),
+        Format::Markdown => report::markdown::render(&outcome, &paths),
     };
     write_out(&text);
+    if let Some(file) = &args.sarif
+        && let Err(e) = std::fs::write(file, report::sarif::render(&outcome, &paths))
+    {
+        return usage_error(&format!("cannot write {}: {e}", file.display()));
+    }
     if outcome.has_input_errors() {
         return ExitCode::from(2);
     }
