@@ -63,7 +63,7 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
     let mut sources = SourceDb::new();
     let mut model = crate::load::load(inputs, &options.load, &mut sources);
     let graph = Graph::build(&model);
-    let cx = Context { graph: &graph };
+    let cx = Context::new(&graph);
     let mut findings: Vec<Finding> = RULES
         .par_iter()
         .filter(|r| selected(**r, options))

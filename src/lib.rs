@@ -3,6 +3,7 @@
 pub mod engine;
 pub mod finding;
 pub mod graph;
+pub mod iam;
 pub mod load;
 pub mod model;
 pub mod report;

@@ -153,8 +153,16 @@ fn simulate(file: &PathBuf) -> ExitCode {
         Ok(t) => t,
         Err(e) => return usage_error(&format!("cannot read {}: {e}", file.display())),
     };
-    let _ = text;
-    usage_error("simulate: the IAM engine is not built in yet")
+    match repl_lint::iam::simulate::simulate(&text) {
+        Ok(out) => {
+            write_out(&out);
+            if !out.ends_with('\n') {
+                write_out("\n");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => usage_error(&e.0),
+    }
 }
 
 fn check(args: CheckArgs) -> ExitCode {

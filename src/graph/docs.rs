@@ -1,5 +1,6 @@
 //! Every policy document of the input, parsed once.
 
+use crate::iam::{Policy, PolicyIssue, PolicyKind, Statement};
 use crate::model::{PolicyContent, PolicyDoc};
 use crate::source::Loc;
 use crate::syntax::{Node, NodeKind, Why};
@@ -22,11 +23,25 @@ pub enum DocOwner {
     Unattached,
 }
 
+impl DocOwner {
+    pub fn policy_kind(self) -> PolicyKind {
+        match self {
+            DocOwner::Identity | DocOwner::Unattached => PolicyKind::Identity,
+            DocOwner::Trust => PolicyKind::Trust,
+            DocOwner::Boundary => PolicyKind::Boundary,
+            DocOwner::BucketPolicy => PolicyKind::Bucket,
+            DocOwner::KeyPolicy => PolicyKind::Key,
+            DocOwner::Scp => PolicyKind::Scp,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub enum DocState {
-    /// The document with references lowered to atoms, and its IAM reading.
+    /// The IAM reading of the document (references lowered to atoms) and what is wrong with it.
     Parsed {
-        node: Node,
+        policy: Box<Policy>,
+        issues: Vec<PolicyIssue>,
     },
     /// Not valid JSON: what is wrong and where.
     Invalid {
@@ -51,25 +66,43 @@ impl<'m> Graph<'m> {
         if let Some(&id) = self.doc_index.get(&key) {
             return id;
         }
-        let state = self.read_doc(doc, 0);
+        let state = self.read_doc(doc, owner, 0);
+        let id = DocId(self.docs.len());
+        if let DocState::Parsed { policy, .. } = &state {
+            for (i, st) in policy.statements.iter().enumerate() {
+                self.statement_index
+                    .entry(st.loc.clone())
+                    .or_insert((id, i));
+            }
+        }
         self.docs.push(DocEntry {
             doc,
             owner,
             address,
             state,
         });
-        let id = DocId(self.docs.len() - 1);
         self.doc_index.insert(key, id);
         id
     }
 
-    fn read_doc(&self, doc: &PolicyDoc, depth: usize) -> DocState {
+    fn read_doc(&self, doc: &PolicyDoc, owner: DocOwner, depth: usize) -> DocState {
+        let read = |node: Node| {
+            let (policy, issues) = Policy::from_node(&node, owner.policy_kind());
+            DocState::Parsed {
+                policy: Box::new(policy),
+                issues,
+            }
+        };
         match &doc.content {
-            PolicyContent::Parsed(node) => DocState::Parsed {
-                node: self.lower(node),
-            },
-            PolicyContent::Json { .. } => {
-                DocState::Unknown(Why::new("JSON policy parsing is pending"))
+            PolicyContent::Parsed(node) => read(self.lower(node)),
+            PolicyContent::Json { text, origin } => {
+                match crate::syntax::json::parse_embedded(text, origin.clone()) {
+                    Ok(node) => read(node),
+                    Err(e) => DocState::Invalid {
+                        message: e.message,
+                        loc: e.loc,
+                    },
+                }
             }
             PolicyContent::Invalid { message, loc } => DocState::Invalid {
                 message: message.clone(),
@@ -78,7 +111,7 @@ impl<'m> Graph<'m> {
             PolicyContent::Unknown(why) => DocState::Unknown(why.clone()),
             PolicyContent::Ref(r) => match self.resolver.entity(&r.target) {
                 Some(Entity::Document(i)) if depth < 8 => {
-                    self.read_doc(&self.model.documents[i].document, depth + 1)
+                    self.read_doc(&self.model.documents[i].document, owner, depth + 1)
                 }
                 _ => DocState::Unknown(Why::new(format!(
                     "the policy document `{r}` is not in the input"
@@ -112,6 +145,25 @@ impl<'m> Graph<'m> {
 
     pub fn doc(&self, id: DocId) -> &DocEntry<'m> {
         &self.docs[id.0]
+    }
+
+    /// The parsed policy of a document, if it parsed.
+    pub fn policy(&self, id: DocId) -> Option<&Policy> {
+        match &self.docs[id.0].state {
+            DocState::Parsed { policy, .. } => Some(policy),
+            _ => None,
+        }
+    }
+
+    /// The statement written at `loc` (the evidence of a decision).
+    pub fn statement_at(&self, loc: &Loc) -> Option<&Statement> {
+        let (doc, i) = self.statement_index.get(loc)?;
+        self.policy(*doc)?.statements.get(*i)
+    }
+
+    /// The document holding the statement written at `loc`.
+    pub fn doc_of_statement(&self, loc: &Loc) -> Option<DocId> {
+        self.statement_index.get(loc).map(|(d, _)| *d)
     }
 }
 

@@ -6,8 +6,8 @@
 //! its bucket by the name in its ARN. What cannot be joined stays visible as `External` (named
 //! but outside the input) or `Unknown` (known only after apply), so rules can say "cannot verify".
 
-pub mod atoms;
 mod docs;
+mod org;
 mod resolve;
 mod views;
 mod walk;
@@ -19,6 +19,7 @@ use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use crate::model::{Model, arn};
 use crate::syntax::Why;
 
+pub use crate::iam::atom as atoms;
 pub use docs::{DocEntry, DocId, DocOwner, DocState};
 pub use resolve::{Entity, Resolved, Resolver};
 pub use views::{BucketView, KeyLink, KeyView, ReplicationView, RoleView, RuleView, Setting};
@@ -81,6 +82,12 @@ pub struct Graph<'m> {
     role_by_arn: HashMap<String, usize>,
     key_by_name: HashMap<String, usize>,
     doc_index: HashMap<(usize, DocOwner), DocId>,
+    statement_index: HashMap<crate::source::Loc, (DocId, usize)>,
+    /// AWS's default key policy per key account, for keys without an explicit policy.
+    default_key_policies: HashMap<String, crate::iam::Policy>,
+    /// SCP levels per target (account id or root id): the documents attached there.
+    scp_targets: Vec<(String, Vec<DocId>)>,
+    full_access: crate::iam::Policy,
 }
 
 impl<'m> Graph<'m> {
@@ -100,6 +107,10 @@ impl<'m> Graph<'m> {
             role_by_arn: HashMap::new(),
             key_by_name: HashMap::new(),
             doc_index: HashMap::new(),
+            statement_index: HashMap::new(),
+            default_key_policies: HashMap::new(),
+            scp_targets: Vec::new(),
+            full_access: org::full_aws_access_policy(),
         };
         g.index_entities();
         views::build_buckets(&mut g);
@@ -107,6 +118,7 @@ impl<'m> Graph<'m> {
         views::build_roles(&mut g);
         views::build_replications(&mut g);
         docs::collect_unowned(&mut g);
+        org::collect_scps(&mut g);
         g
     }
 

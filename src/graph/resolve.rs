@@ -172,19 +172,18 @@ impl<'m> Resolver<'m> {
     pub fn display(&self, text: &str) -> String {
         let mut out = String::new();
         let names = self.names.lock().ok();
-        atoms::for_each_part(text, |piece| match piece {
-            atoms::Piece::Text(t) => out.push_str(t),
-            atoms::Piece::Atom {
-                identity: true,
-                payload,
-            } => match names.as_ref().and_then(|n| n.get(payload)) {
-                Some(name) => out.push_str(name),
-                None => out.push_str("<computed>"),
-            },
-            atoms::Piece::Atom {
-                identity: false, ..
-            } => out.push_str("<unknown>"),
-        });
+        for piece in atoms::pieces(text) {
+            match piece {
+                atoms::Piece::Char(c) => out.push(c),
+                atoms::Piece::Identity(payload) => {
+                    match names.as_ref().and_then(|n| n.get(payload)) {
+                        Some(name) => out.push_str(name),
+                        None => out.push_str("<computed>"),
+                    }
+                }
+                atoms::Piece::Unknown(_) => out.push_str("<unknown>"),
+            }
+        }
         out
     }
 

@@ -50,6 +50,22 @@ impl<'g, 'm> RuleRef<'g, 'm> {
         &self.config.origin.address
     }
 
+    /// The key that encrypts the source bucket's objects by default (SSE-KMS), if any.
+    pub fn source_key(&self) -> Option<super::KeyLink> {
+        let (sse, _) = self.source()?.sse?;
+        let kms = sse
+            .algorithm
+            .as_str()
+            .is_some_and(|a| a.starts_with("aws:kms"));
+        if !kms {
+            return None;
+        }
+        if sse.kms_key.is_absent() {
+            return Some(super::KeyLink::AwsManaged("alias/aws/s3".into()));
+        }
+        Some(self.graph.key_by_value(&sse.kms_key))
+    }
+
     /// The account that owns the source bucket: the bucket's, else the role's.
     pub fn source_account(&self) -> super::Resolved {
         if let Some(src) = self.source()
@@ -100,6 +116,21 @@ impl<'g, 'm> RuleRef<'g, 'm> {
 }
 
 impl<'m> Graph<'m> {
+    /// One rule of one replication configuration.
+    pub fn rule_ref(&self, replication: usize, rule: usize) -> Option<RuleRef<'_, 'm>> {
+        let view = self.replications.get(replication)?;
+        let config = self.model.replications.get(view.index)?;
+        let rule_view = view.rules.get(rule)?;
+        let rule = config.rules.get(rule_view.index)?;
+        Some(RuleRef {
+            graph: self,
+            config,
+            view,
+            rule,
+            rule_view,
+        })
+    }
+
     /// Every rule of every replication configuration.
     pub fn each_rule(&self) -> impl Iterator<Item = RuleRef<'_, 'm>> {
         self.replications.iter().flat_map(move |view| {

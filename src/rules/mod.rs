@@ -3,6 +3,8 @@
 //! A rule asks the graph ("which role, which buckets, which keys") and the IAM engine
 //! ("allowed?"), and reports what is missing. Rules never see HCL, JSON or YAML.
 
+pub mod access;
+pub mod grants;
 mod registry;
 mod sink;
 
@@ -49,6 +51,21 @@ pub trait Rule: Send + Sync {
 /// What a rule may look at.
 pub struct Context<'a> {
     pub graph: &'a Graph<'a>,
+    checked: std::sync::OnceLock<Vec<access::Checked>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(graph: &'a Graph<'a>) -> Context<'a> {
+        Context {
+            graph,
+            checked: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Every permission replication needs, decided by the IAM engine (computed once per run).
+    pub fn checked(&self) -> &[access::Checked] {
+        self.checked.get_or_init(|| access::check_all(self.graph))
+    }
 }
 
 /// The first line of a docs string, at compile time.

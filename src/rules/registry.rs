@@ -16,6 +16,16 @@ pub static RULES: &[&dyn Rule] = &[
     &kms::KmsAwsManagedXacct,
     &object_lock::OlDestinationNotEnabled,
     &rtc::RtcRequiresMetrics,
+    &source_permissions::SrcpBucketLevel,
+    &source_permissions::SrcpObjectRead,
+    &source_permissions::SrcpTagging,
+    &destination_permissions::DstpReplicateObject,
+    &destination_permissions::DstpReplicateDelete,
+    &destination_permissions::DstpReplicateTags,
+    &destination_permissions::DstpOwnerOverride,
+    &object_lock::OlSourceReadPerms,
+    &kms::KmsSrcDecrypt,
+    &kms::KmsDstEncrypt,
 ];
 
 /// The rule with this id.

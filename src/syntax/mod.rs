@@ -1,5 +1,6 @@
 //! Format front-ends: spanned trees and span lookups shared by the loaders.
 
+pub mod json;
 pub mod json_locate;
 pub mod node;
 

@@ -1,0 +1,572 @@
+//! What replication needs from IAM, asked of the engine once per need.
+//!
+//! Each permission rule takes the requirements that belong to it (`s3:ReplicateObject` on the
+//! destination objects for `dstp-replicate-object`, ...) and reads the engine's decision:
+//! an implicit deny on the identity side belongs to the `srcp-`/`dstp-`/`kms-` rule, on the
+//! destination bucket policy to the `xdst-` rule, on the key policy to the key-policy rules; an
+//! explicit deny or a boundary/SCP gap belongs to the `deny-` rules. That way one problem is
+//! reported once, by the most specific rule.
+
+use crate::graph::{
+    DocId, DocOwner, DocState, Graph, KeyLink, Link, Resolved, RoleView, RuleRef, Tri,
+};
+use crate::iam::{
+    self, Decision, PolicyContext, Principal, Request, RequestContext, ResourceKind, Slot,
+    Unknowable,
+};
+use crate::source::Loc;
+
+/// Where a requirement applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    SourceBucket,
+    SourceObjects,
+    DestinationObjects,
+    SourceKey,
+    DestinationKey,
+}
+
+/// One permission replication needs.
+#[derive(Clone, Debug)]
+pub struct Need {
+    pub action: &'static str,
+    pub side: Side,
+    /// The resource of the request (an object ARN under the rule's prefix, a bucket or key ARN).
+    pub resource: String,
+    /// The pattern to grant in a fix (`arn:aws:s3:::dst/*`).
+    pub grant: String,
+    /// The account owning the resource, when known.
+    pub owner: Option<String>,
+    /// The resource policy that also decides (bucket policy, key policy).
+    pub resource_policy: ResourcePolicy,
+    pub kind: ResourceKind,
+    pub context: Vec<(&'static str, String)>,
+}
+
+#[derive(Clone, Debug)]
+pub enum ResourcePolicy {
+    None,
+    Doc(DocId),
+    /// The resource exists but its policy is not in the input (or not known before apply).
+    Unknown(String),
+    /// A KMS key without an explicit policy: AWS's default (root "Enable IAM policies").
+    DefaultKeyPolicy {
+        account: Option<String>,
+    },
+}
+
+/// The role's side of every request: principal, identity policies, boundary, SCPs.
+pub struct RoleAccess<'g> {
+    pub principal: Principal,
+    identity: Vec<&'g iam::Policy>,
+    boundary: Option<&'g iam::Policy>,
+    scps: Vec<Vec<&'g iam::Policy>>,
+    unknown: Vec<Unknowable>,
+}
+
+fn parsed<'g>(g: &'g Graph<'_>, id: DocId) -> Result<&'g iam::Policy, String> {
+    match &g.doc(id).state {
+        DocState::Parsed { policy, .. } => Ok(policy),
+        DocState::Invalid { message, .. } => Err(format!(
+            "the policy of `{}` is not valid JSON ({message})",
+            g.doc(id).address
+        )),
+        DocState::Unknown(why) => Err(format!(
+            "the policy of `{}` is not known: {why}",
+            g.doc(id).address
+        )),
+    }
+}
+
+impl<'g> RoleAccess<'g> {
+    pub fn new(g: &'g Graph<'_>, role: &RoleView) -> RoleAccess<'g> {
+        let mut unknown = Vec::new();
+        let mut identity = Vec::new();
+        for &id in &role.identity {
+            match parsed(g, id) {
+                Ok(p) => identity.push(p),
+                Err(why) => unknown.push(Unknowable {
+                    slot: Slot::Identity,
+                    why,
+                }),
+            }
+        }
+        for (why, _) in &role.identity_unknown {
+            unknown.push(Unknowable {
+                slot: Slot::Identity,
+                why: why.to_string(),
+            });
+        }
+        let boundary = match &role.boundary {
+            Link::Found(id) => match parsed(g, *id) {
+                Ok(p) => Some(p),
+                Err(why) => {
+                    unknown.push(Unknowable {
+                        slot: Slot::Boundary,
+                        why,
+                    });
+                    None
+                }
+            },
+            Link::External(arn) => {
+                unknown.push(Unknowable {
+                    slot: Slot::Boundary,
+                    why: format!(
+                        "the permissions boundary `{}` is not in the input",
+                        g.display(arn)
+                    ),
+                });
+                None
+            }
+            Link::Unknown(why) => {
+                unknown.push(Unknowable {
+                    slot: Slot::Boundary,
+                    why: why.to_string(),
+                });
+                None
+            }
+            Link::Absent => None,
+        };
+        let role_arn = role.arn.known().unwrap_or_default().to_string();
+        let mut principal = Principal::role_session(&role_arn);
+        if let Some(account) = role.account.known() {
+            principal.account = Some(account.to_string());
+        }
+        let scps = g
+            .scps_for(role.account.concrete())
+            .into_iter()
+            .map(|level| {
+                level
+                    .into_iter()
+                    .filter_map(|id| parsed(g, id).ok())
+                    .collect()
+            })
+            .collect();
+        RoleAccess {
+            principal,
+            identity,
+            boundary,
+            scps,
+            unknown,
+        }
+    }
+
+    /// The engine's answer for one need.
+    pub fn decide(&self, g: &Graph<'_>, need: &Need) -> Decision {
+        let mut unknown = self.unknown.clone();
+        let resource_policy = match &need.resource_policy {
+            ResourcePolicy::None => None,
+            ResourcePolicy::Doc(id) => match parsed(g, *id) {
+                Ok(p) => Some(p),
+                Err(why) => {
+                    unknown.push(Unknowable {
+                        slot: Slot::Resource,
+                        why,
+                    });
+                    None
+                }
+            },
+            ResourcePolicy::Unknown(why) => {
+                unknown.push(Unknowable {
+                    slot: Slot::Resource,
+                    why: why.clone(),
+                });
+                None
+            }
+            ResourcePolicy::DefaultKeyPolicy { account } => {
+                Some(default_key_policy(g, account.as_deref()))
+            }
+        };
+        let mut context = RequestContext::for_role_session(&self.principal);
+        for (k, v) in &need.context {
+            context.set_one(k, v.clone());
+        }
+        let request = Request {
+            principal: &self.principal,
+            action: need.action,
+            resource: &need.resource,
+            resource_owner: need.owner.as_deref(),
+            context: &context,
+        };
+        let policies = PolicyContext {
+            identity: self.identity.clone(),
+            boundary: self.boundary,
+            resource_policy,
+            resource_kind: need.kind,
+            scps: self.scps.clone(),
+            unknown,
+        };
+        iam::evaluate(&request, &policies)
+    }
+}
+
+/// AWS's default key policy: the key's account root may use the key, enabling IAM policies.
+fn default_key_policy<'g>(g: &'g Graph<'_>, account: Option<&str>) -> &'g iam::Policy {
+    g.default_key_policy(account)
+}
+
+/// The object ARN a rule replicates (a representative key under its prefix).
+fn object_arn(bucket_arn: &str, prefix: &str) -> String {
+    format!("{bucket_arn}/{prefix}replicated-object")
+}
+
+fn object_grant(bucket_arn: &str, prefix: &str) -> String {
+    format!("{bucket_arn}/{prefix}*")
+}
+
+/// The prefix a rule selects (V2 filter prefix, `And` prefix, or V1 rule prefix); "" when it
+/// selects everything or when the prefix is not known.
+pub fn scope_prefix(r: &RuleRef<'_, '_>) -> String {
+    let from_filter = r.rule.filter.as_ref().and_then(|f| f.prefix.as_str());
+    from_filter
+        .or(r.rule.prefix.as_str())
+        .unwrap_or("")
+        .to_string()
+}
+
+fn bucket_policy(
+    g: &Graph<'_>,
+    bucket: Option<usize>,
+    external_why: impl FnOnce() -> String,
+) -> ResourcePolicy {
+    match bucket {
+        Some(b) => match g.buckets[b].policy {
+            Some(id) => ResourcePolicy::Doc(id),
+            None => ResourcePolicy::None,
+        },
+        None => ResourcePolicy::Unknown(external_why()),
+    }
+}
+
+/// Everything one replication rule needs, with requests filled in.
+pub fn needs(r: &RuleRef<'_, '_>) -> Vec<Need> {
+    let g = r.graph;
+    let mut out = Vec::new();
+    let prefix = scope_prefix(r);
+    let src = r.source();
+    let src_arn = src.and_then(|s| s.arn.known().map(str::to_string));
+    let src_owner = r.source_account().known().map(str::to_string);
+    if let Some(src_arn) = &src_arn {
+        let policy = bucket_policy(g, src.map(|s| s.index), String::new);
+        for action in ["s3:GetReplicationConfiguration", "s3:ListBucket"] {
+            out.push(Need {
+                action,
+                side: Side::SourceBucket,
+                resource: src_arn.clone(),
+                grant: src_arn.clone(),
+                owner: src_owner.clone(),
+                resource_policy: policy.clone(),
+                kind: ResourceKind::S3,
+                context: Vec::new(),
+            });
+        }
+        let mut object_actions = vec![
+            "s3:GetObjectVersionForReplication",
+            "s3:GetObjectVersionAcl",
+            "s3:GetObjectVersionTagging",
+        ];
+        if src.is_some_and(|s| s.object_lock.value.is_true()) {
+            object_actions.extend(["s3:GetObjectRetention", "s3:GetObjectLegalHold"]);
+        }
+        for action in object_actions {
+            out.push(Need {
+                action,
+                side: Side::SourceObjects,
+                resource: object_arn(src_arn, &prefix),
+                grant: object_grant(src_arn, &prefix),
+                owner: src_owner.clone(),
+                resource_policy: policy.clone(),
+                kind: ResourceKind::S3,
+                context: Vec::new(),
+            });
+        }
+    }
+    let dst_arn = match &r.rule_view.destination_arn {
+        Resolved::Known(a) if crate::model::arn::bucket_name_of(a).is_some() => Some(a.clone()),
+        _ => r
+            .destination()
+            .and_then(|d| d.arn.known().map(str::to_string)),
+    };
+    if let Some(dst_arn) = &dst_arn {
+        let dst_owner = r.destination_account().known().map(str::to_string);
+        let policy = bucket_policy(g, r.destination().map(|d| d.index), || {
+            format!(
+                "the destination bucket `{}` and its bucket policy are not in the input",
+                g.display(dst_arn)
+            )
+        });
+        let mut actions = vec!["s3:ReplicateObject", "s3:ReplicateTags"];
+        let v1 = r.rule.filter.is_none();
+        if r.rule.delete_marker_replication.is("Enabled") || v1 {
+            actions.push("s3:ReplicateDelete");
+        }
+        if r.rule.destination.owner_override.is_present() {
+            actions.push("s3:ObjectOwnerOverrideToBucketOwner");
+        }
+        let sse = src
+            .and_then(|s| {
+                s.sse
+                    .and_then(|(sse, _)| sse.algorithm.as_str().map(str::to_string))
+            })
+            .unwrap_or_else(|| "AES256".to_string());
+        for action in actions {
+            let mut context = Vec::new();
+            if action == "s3:ReplicateObject" {
+                context.push(("s3:x-amz-server-side-encryption", sse.clone()));
+            }
+            out.push(Need {
+                action,
+                side: Side::DestinationObjects,
+                resource: object_arn(dst_arn, &prefix),
+                grant: object_grant(dst_arn, &prefix),
+                owner: dst_owner.clone(),
+                resource_policy: policy.clone(),
+                kind: ResourceKind::S3,
+                context,
+            });
+        }
+    }
+    out.extend(kms_needs(
+        r,
+        src_arn.as_deref(),
+        dst_arn.as_deref(),
+        &prefix,
+    ));
+    out
+}
+
+fn key_need(
+    g: &Graph<'_>,
+    action: &'static str,
+    side: Side,
+    key: usize,
+    bucket_arn: &str,
+    prefix: &str,
+) -> Need {
+    let view = &g.keys[key];
+    let arn = view.arn.known().unwrap_or_default().to_string();
+    let region = view.region.concrete().unwrap_or("us-east-1").to_string();
+    let resource_policy = match view.policy {
+        Some(id) => ResourcePolicy::Doc(id),
+        None => ResourcePolicy::DefaultKeyPolicy {
+            account: view.account.concrete().map(str::to_string),
+        },
+    };
+    Need {
+        action,
+        side,
+        resource: arn.clone(),
+        grant: arn,
+        owner: view.account.known().map(str::to_string),
+        resource_policy,
+        kind: ResourceKind::Kms,
+        context: vec![
+            ("kms:ViaService", format!("s3.{region}.amazonaws.com")),
+            (
+                "kms:EncryptionContext:aws:s3:arn",
+                object_arn(bucket_arn, prefix),
+            ),
+        ],
+    }
+}
+
+fn kms_needs(
+    r: &RuleRef<'_, '_>,
+    src_arn: Option<&str>,
+    dst_arn: Option<&str>,
+    prefix: &str,
+) -> Vec<Need> {
+    let g = r.graph;
+    let mut out = Vec::new();
+    let opted_in = r
+        .rule
+        .source_selection
+        .as_ref()
+        .is_some_and(|s| s.sse_kms.is("Enabled"));
+    if !opted_in {
+        return out;
+    }
+    if let (Some(src_arn), Some(KeyLink::Found(k))) = (src_arn, r.source_key()) {
+        out.push(key_need(
+            g,
+            "kms:Decrypt",
+            Side::SourceKey,
+            k,
+            src_arn,
+            prefix,
+        ));
+    }
+    if let (Some(dst_arn), KeyLink::Found(k)) = (dst_arn, &r.rule_view.replica_key) {
+        out.push(key_need(
+            g,
+            "kms:Encrypt",
+            Side::DestinationKey,
+            *k,
+            dst_arn,
+            prefix,
+        ));
+        out.push(key_need(
+            g,
+            "kms:GenerateDataKey",
+            Side::DestinationKey,
+            *k,
+            dst_arn,
+            prefix,
+        ));
+    }
+    out
+}
+
+/// Why a need is not met, by who is responsible.
+#[derive(Clone, Debug)]
+pub enum Gap {
+    /// The role's identity policies grant nothing for it.
+    Identity,
+    /// The resource policy (destination bucket policy, key policy) grants nothing to the role.
+    ResourcePolicy,
+    Boundary,
+    Scp(usize),
+    /// A Deny statement decides, at this statement.
+    Denied(iam::StatementRef),
+    /// Not decidable from the input.
+    CannotTell(String),
+}
+
+/// Keys whose value on replication requests cannot be known from configuration: a deny that
+/// depends on them is not certain.
+const UNKNOWABLE_KEYS: &[&str] = &[
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:resourceorgid",
+    "aws:resourceorgpaths",
+    "aws:principaltag",
+    "aws:resourcetag",
+    "s3:existingobjecttag",
+    "aws:calledvia",
+];
+
+/// The gaps a decision reveals; empty when the need is met.
+pub fn gaps(g: &Graph<'_>, decision: &Decision) -> Vec<Gap> {
+    match decision {
+        Decision::Allow { .. } => Vec::new(),
+        Decision::ExplicitDeny { by } => {
+            if deny_depends_on_unknowable(g, by) {
+                vec![Gap::CannotTell("a Deny statement depends on condition keys whose values on replication requests are not known".into())]
+            } else {
+                vec![Gap::Denied(by.clone())]
+            }
+        }
+        Decision::ImplicitDeny { missing } => missing
+            .iter()
+            .map(|s| match s {
+                Slot::Identity => Gap::Identity,
+                Slot::Resource => Gap::ResourcePolicy,
+                Slot::Boundary => Gap::Boundary,
+                Slot::Scp(level) => Gap::Scp(*level),
+            })
+            .collect(),
+        Decision::Unknown { why, .. } => vec![Gap::CannotTell(g.display(why))],
+    }
+}
+
+fn deny_depends_on_unknowable(g: &Graph<'_>, by: &iam::StatementRef) -> bool {
+    let Some(statement) = g.statement_at(&by.loc) else {
+        return false;
+    };
+    statement.conditions.iter().any(|c| {
+        let key = c.key.text.to_ascii_lowercase();
+        UNKNOWABLE_KEYS
+            .iter()
+            .any(|k| key == *k || key.starts_with(&format!("{k}/")))
+    })
+}
+
+/// Whether the role side of a replication can be evaluated, and the role.
+pub fn role_of<'g>(r: &RuleRef<'g, '_>) -> Option<&'g RoleView> {
+    r.view.role.found().map(|i| &r.graph.roles[i])
+}
+
+/// Same-account or cross-account for the destination side of a need.
+pub fn cross_account(r: &RuleRef<'_, '_>) -> Tri {
+    r.cross_account()
+}
+
+/// Where to add a grant to the role: its first identity policy, else the role.
+pub fn identity_anchor(g: &Graph<'_>, role: &RoleView) -> Loc {
+    role.identity
+        .iter()
+        .find(|id| g.doc(**id).owner == DocOwner::Identity)
+        .map(|id| g.doc(*id).doc.loc.clone())
+        .unwrap_or_else(|| g.model.roles[role.index].origin.header.clone())
+}
+
+/// An Allow statement to add, as JSON.
+pub fn allow_statement(
+    g: &Graph<'_>,
+    principal: Option<&str>,
+    actions: &[&str],
+    resource: &str,
+) -> String {
+    let actions = if actions.len() == 1 {
+        format!("\"{}\"", actions[0])
+    } else {
+        format!(
+            "[{}]",
+            actions
+                .iter()
+                .map(|a| format!("\"{a}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let principal = principal
+        .map(|p| format!("\"Principal\": {{\"AWS\": \"{}\"}}, ", g.display(p)))
+        .unwrap_or_default();
+    format!(
+        "{{\"Effect\": \"Allow\", {principal}\"Action\": {actions}, \"Resource\": \"{}\"}}",
+        g.display(resource)
+    )
+}
+
+/// One need of one replication rule, with the engine's decision.
+pub struct Checked {
+    pub replication: usize,
+    pub rule: usize,
+    pub role: usize,
+    pub need: Need,
+    pub decision: Decision,
+}
+
+/// Every need of every active rule whose role is in the input, decided once per run.
+pub fn check_all(g: &Graph<'_>) -> Vec<Checked> {
+    let mut out = Vec::new();
+    let mut accesses: std::collections::HashMap<usize, RoleAccess<'_>> =
+        std::collections::HashMap::new();
+    for (ri, view) in g.replications.iter().enumerate() {
+        let Some(role) = view.role.found() else {
+            continue;
+        };
+        for rule in 0..view.rules.len() {
+            let Some(r) = g.rule_ref(ri, rule) else {
+                continue;
+            };
+            if !r.is_active() {
+                continue;
+            }
+            let access = accesses
+                .entry(role)
+                .or_insert_with(|| RoleAccess::new(g, &g.roles[role]));
+            for need in needs(&r) {
+                let decision = access.decide(g, &need);
+                out.push(Checked {
+                    replication: ri,
+                    rule,
+                    role,
+                    need,
+                    decision,
+                });
+            }
+        }
+    }
+    out
+}
