@@ -1,5 +1,6 @@
 //! repl-lint: proves before apply that Amazon S3 replication will work.
 
+pub mod config;
 pub mod engine;
 pub mod finding;
 pub mod graph;

@@ -71,6 +71,9 @@ struct CheckArgs {
     /// The repository root that SARIF, GitHub and Markdown paths are relative to.
     #[arg(long, value_name = "DIR", default_value = ".")]
     root: PathBuf,
+    /// The configuration file (default: `.repl-lint.toml` in the working directory or above).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Also write SARIF to this file (whatever `--format` says).
     #[arg(long, value_name = "FILE")]
     sarif: Option<PathBuf>,
@@ -171,10 +174,23 @@ fn check(args: CheckArgs) -> ExitCode {
             "no input: pass a plan (`terraform show -json plan.out > plan.json`), a directory or a template",
         );
     }
-    let load = match load_options(&args) {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let config = match repl_lint::config::load(args.config.as_deref(), &cwd) {
+        Ok(c) => c,
+        Err(e) => {
+            eprint!("{}", e.render());
+            return ExitCode::from(2);
+        }
+    };
+    let mut load = match load_options(&args) {
         Ok(o) => o,
         Err(e) => return usage_error(&e),
     };
+    for (name, id) in &config.accounts {
+        load.accounts
+            .entry(name.clone())
+            .or_insert_with(|| id.clone());
+    }
     let mut inputs = Vec::new();
     for p in &args.paths {
         if p.as_os_str() == "-" {
@@ -191,6 +207,7 @@ fn check(args: CheckArgs) -> ExitCode {
         load,
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        config,
     };
     let outcome = engine::run(&inputs, &options);
     let color =

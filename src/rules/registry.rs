@@ -26,6 +26,14 @@ pub static RULES: &[&dyn Rule] = &[
     &object_lock::OlSourceReadPerms,
     &kms::KmsSrcDecrypt,
     &kms::KmsDstEncrypt,
+    &standards::StdRequireRtc,
+    &standards::StdRequireReplicaKms,
+    &standards::StdAllowedDestinationAccounts,
+    &standards::StdAllowedDestinationRegions,
+    &standards::StdRequireDeleteMarkerReplication,
+    &standards::StdRequireStorageClass,
+    &standards::StdSuppressionNoReason,
+    &standards::StdSuppressionUnused,
 ];
 
 /// The rule with this id.
