@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use repl_lint::baseline::Baseline;
 use repl_lint::engine::{self, Options};
 use repl_lint::finding::Severity;
 use repl_lint::load::{Input, LoadOptions};
@@ -74,6 +75,12 @@ struct CheckArgs {
     /// The configuration file (default: `.repl-lint.toml` in the working directory or above).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Accept the findings recorded in this baseline file (by fingerprint).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file, and exit 0 unless an input fails.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// Also write SARIF to this file (whatever `--format` says).
     #[arg(long, value_name = "FILE")]
     sarif: Option<PathBuf>,
@@ -182,6 +189,16 @@ fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let baseline = match &args.baseline {
+        None => None,
+        Some(file) => match std::fs::read_to_string(file)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Baseline::parse(&t))
+        {
+            Ok(b) => Some(b),
+            Err(e) => return usage_error(&format!("baseline {}: {e}", file.display())),
+        },
+    };
     let mut load = match load_options(&args) {
         Ok(o) => o,
         Err(e) => return usage_error(&e),
@@ -208,6 +225,7 @@ fn check(args: CheckArgs) -> ExitCode {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         config,
+        baseline,
     };
     let outcome = engine::run(&inputs, &options);
     let color =
@@ -228,6 +246,18 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     if outcome.has_input_errors() {
         return ExitCode::from(2);
+    }
+    if let Some(file) = &args.write_baseline {
+        let baseline = Baseline::from_findings(&outcome.findings);
+        if let Err(e) = std::fs::write(file, baseline.to_json()) {
+            return usage_error(&format!("cannot write {}: {e}", file.display()));
+        }
+        eprintln!(
+            "repl-lint: recorded {} finding(s) in {}",
+            outcome.findings.len(),
+            file.display()
+        );
+        return ExitCode::SUCCESS;
     }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),

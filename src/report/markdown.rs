@@ -165,8 +165,16 @@ pub fn render_with_base(outcome: &Outcome, paths: &RepoPaths, base: &str) -> Str
     };
     let _ = writeln!(
         out,
-        "{verdict}: **{e}** error(s), **{w}** warning(s), **{i}** info, **{input_errors}** input error(s).\n"
+        "{verdict}: **{e}** error(s), **{w}** warning(s), **{i}** info, **{input_errors}** input error(s)."
     );
+    if outcome.suppressed + outcome.baselined > 0 {
+        let _ = writeln!(
+            out,
+            "Accepted: {} suppressed with a reason, {} in the baseline.",
+            outcome.suppressed, outcome.baselined
+        );
+    }
+    out.push('\n');
     if !outcome.input_errors.is_empty() {
         out.push_str("### Input errors\n\n");
         for ie in &outcome.input_errors {

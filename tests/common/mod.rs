@@ -170,6 +170,8 @@ pub fn outcome(repo: &TempRepo, main_tf: &str) -> Outcome {
         input_errors,
         notes: Vec::new(),
         topology,
+        suppressed: 0,
+        baselined: 0,
     }
 }
 
