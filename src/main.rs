@@ -81,6 +81,9 @@ struct CheckArgs {
     /// Record every current finding in this baseline file, and exit 0 unless an input fails.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Also write the Markdown summary to this file (for `$GITHUB_STEP_SUMMARY`).
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
     /// Also write SARIF to this file (whatever `--format` says).
     #[arg(long, value_name = "FILE")]
     sarif: Option<PathBuf>,
@@ -241,6 +244,11 @@ fn check(args: CheckArgs) -> ExitCode {
     write_out(&text);
     if let Some(file) = &args.sarif
         && let Err(e) = std::fs::write(file, report::sarif::render(&outcome, &paths))
+    {
+        return usage_error(&format!("cannot write {}: {e}", file.display()));
+    }
+    if let Some(file) = &args.summary
+        && let Err(e) = std::fs::write(file, report::markdown::render(&outcome, &paths))
     {
         return usage_error(&format!("cannot write {}: {e}", file.display()));
     }

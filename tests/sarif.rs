@@ -6,28 +6,9 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{MAIN_TF, TempRepo, bin, outcome};
+use common::{MAIN_TF, TempRepo, bin, outcome, validate};
 use repl_lint::report::{RepoPaths, sarif};
 use serde_json::Value;
-
-/// `tests/data/sarif-schema-2.1.0.json`: from the npm package `@microsoft/sarif-multitool-linux`
-/// 5.7.0 (MIT), the schema the SARIF Multitool validates with.
-fn validate(doc: &Value) {
-    let schema: Value = serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json")).unwrap();
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(doc)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "SARIF schema errors:\n{}",
-        errors.join("\n")
-    );
-}
 
 fn render(repo: &TempRepo, main_tf: &str) -> Value {
     let o = outcome(repo, main_tf);

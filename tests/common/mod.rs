@@ -178,3 +178,23 @@ pub fn outcome(repo: &TempRepo, main_tf: &str) -> Outcome {
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_repl-lint"))
 }
+
+/// Validates against `tests/data/sarif-schema-2.1.0.json`: from the npm package
+/// `@microsoft/sarif-multitool-linux` 5.7.0 (MIT), the schema the SARIF Multitool validates with.
+pub fn validate(doc: &serde_json::Value) {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../data/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF schema errors:\n{}",
+        errors.join("\n")
+    );
+}
