@@ -182,12 +182,15 @@ pub fn bin() -> PathBuf {
 /// Validates against `tests/data/sarif-schema-2.1.0.json`: from the npm package
 /// `@microsoft/sarif-multitool-linux` 5.7.0 (MIT), the schema the SARIF Multitool validates with.
 pub fn validate(doc: &serde_json::Value) {
-    let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../data/sarif-schema-2.1.0.json")).unwrap();
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("schema compiles");
+    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    let validator = VALIDATOR.get_or_init(|| {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../data/sarif-schema-2.1.0.json")).unwrap();
+        jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("schema compiles")
+    });
     let errors: Vec<String> = validator
         .iter_errors(doc)
         .map(|e| format!("{} at {}", e, e.instance_path()))
