@@ -215,7 +215,7 @@ class Plan:
         self.changes.append({"address": address, "mode": "managed", "type": rtype, "name": name,
                              "provider_name": PROVIDER,
                              "change": {"actions": ["create"], "before": None, "after": values,
-                                        "after_unknown": {"id": True}, "before_sensitive": False,
+                                        "after_unknown": {} if "id" in values else {"id": True}, "before_sensitive": False,
                                         "after_sensitive": {}}})
         expressions = {}
         for key, value in values.items():
@@ -297,6 +297,8 @@ def bad_good():
          s(trust=[{"Effect": "Allow", "Principal": {"Service": "s3.us-east-1.amazonaws.com"}, "Action": "sts:AssumeRole"}]))
     case("srcp-bucket-level", s(src_bucket_actions=["s3:GetReplicationConfiguration"]))
     case("srcp-object-read", s(src_object_actions=["s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]))
+    case("srcp-getobjectversion-substitute",
+         s(src_object_actions=["s3:GetObjectVersion", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]))
     case("srcp-tagging", s(src_object_actions=["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl"]))
     case("dstp-replicate-object", s(dst_actions=["s3:ReplicateDelete", "s3:ReplicateTags"]))
     case("dstp-replicate-delete", s(dst_actions=["s3:ReplicateObject", "s3:ReplicateTags"]))

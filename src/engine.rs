@@ -117,6 +117,9 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
         .as_ref()
         .map_or(0, |b| b.apply(&mut findings));
     sort_findings(&sources, &mut findings);
+    // A problem of a whole configuration is found once per replication rule: keep one.
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert(f.identity()));
     let input_errors = std::mem::take(&mut model.input_errors);
     let notes = std::mem::take(&mut model.notes);
     Outcome {

@@ -48,6 +48,10 @@ struct CheckArgs {
     /// CloudFormation template (`dest.yaml=123456789012`).
     #[arg(long = "account", value_name = "NAME=ID")]
     accounts: Vec<String>,
+    /// The region of a CloudFormation template (`dest.yaml=eu-west-1`); `AWS::Region` is
+    /// unknown without it.
+    #[arg(long = "region", value_name = "NAME=REGION")]
+    regions: Vec<String>,
     /// Terraform variable (`name=value`).
     #[arg(long = "var", value_name = "NAME=VALUE")]
     vars: Vec<String>,
@@ -126,6 +130,10 @@ fn load_options(args: &CheckArgs) -> Result<LoadOptions, String> {
             ));
         }
         o.accounts.insert(k, v);
+    }
+    for r in &args.regions {
+        let (k, v) = split_pair(r, "--region")?;
+        o.regions.insert(k, v);
     }
     for v in &args.vars {
         o.vars.push(split_pair(v, "--var")?);

@@ -156,16 +156,28 @@ impl<'m> Resolver<'m> {
         atoms::identity(&payload)
     }
 
-    /// An unknown atom standing for `why`.
+    /// The atom for a part of a string that is not known before deploy. The same unknown input
+    /// (`AWS::StackName` of one template, one variable) gives the same atom wherever it is
+    /// used, so `arn:aws:s3:::${AWS::StackName}-logs` in a policy still matches the bucket named
+    /// that way.
     pub fn unknown_atom(&self, why: &Why) -> String {
         let index = match self.unknowns.lock() {
-            Ok(mut u) => {
-                u.push(why.clone());
-                u.len() - 1
-            }
+            Ok(mut u) => match u.iter().position(|w| w == why) {
+                Some(i) => i,
+                None => {
+                    u.push(why.clone());
+                    u.len() - 1
+                }
+            },
             Err(_) => 0,
         };
-        atoms::unknown(&format!("u{index}"))
+        let payload = format!("w{index}");
+        if let Ok(mut names) = self.names.lock() {
+            names
+                .entry(payload.clone())
+                .or_insert_with(|| format!("<{why}>"));
+        }
+        atoms::identity(&payload)
     }
 
     /// A string with its atoms replaced by readable placeholders (`${aws_s3_bucket.dst.arn}`).
@@ -185,6 +197,15 @@ impl<'m> Resolver<'m> {
             }
         }
         out
+    }
+
+    /// An account: an account not known before deploy is still the same account wherever the
+    /// same input decides it (one stack, one provider configuration), so it becomes an atom.
+    pub fn resolve_account(&self, value: &Value<String>) -> Resolved {
+        match self.resolve(value) {
+            Resolved::Unknown(why) => Resolved::Known(self.unknown_atom(&why)),
+            other => other,
+        }
     }
 
     pub fn resolve(&self, value: &Value<String>) -> Resolved {
@@ -301,7 +322,7 @@ impl<'m> Resolver<'m> {
     pub fn bucket_name(&self, i: usize) -> Resolved {
         let b = &self.model.buckets[i];
         match self.resolve(&b.name) {
-            Resolved::Known(s) => Resolved::Known(s),
+            Resolved::Known(s) if !atoms::contains_unknown(&s) => Resolved::Known(s),
             _ => {
                 // An ARN in the input carries the name too.
                 if let Some(name) = b.arn.as_str().and_then(arn::bucket_name_of) {

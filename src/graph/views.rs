@@ -151,7 +151,7 @@ pub(super) fn build_buckets(g: &mut Graph<'_>) {
             bucket: b,
             name: g.resolver.bucket_name(i),
             arn: g.resolver.bucket_arn(i),
-            account: g.resolver.resolve(&b.account),
+            account: g.resolver.resolve_account(&b.account),
             region: g.resolver.resolve(&b.region),
             versioning: Setting {
                 value: &b.settings.versioning,
@@ -239,7 +239,7 @@ pub(super) fn build_keys(g: &mut Graph<'_>) {
     let model = g.model;
     for (i, k) in model.keys.iter().enumerate() {
         let arn = g.resolver.key_arn(i);
-        let account = match g.resolver.resolve(&k.account) {
+        let account = match g.resolver.resolve_account(&k.account) {
             Resolved::Known(a) => Resolved::Known(a),
             other => arn
                 .concrete()
@@ -282,7 +282,7 @@ pub(super) fn build_roles(g: &mut Graph<'_>) {
     let model = g.model;
     for (i, r) in model.roles.iter().enumerate() {
         let arn = g.resolver.role_arn(i);
-        let account = match g.resolver.resolve(&r.account) {
+        let account = match g.resolver.resolve_account(&r.account) {
             Resolved::Known(a) => Resolved::Known(a),
             other => arn
                 .concrete()

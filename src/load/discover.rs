@@ -13,6 +13,8 @@ pub enum Unit {
     },
     /// A folder of `.tf` files, loaded together.
     TerraformModule { dir: PathBuf, files: Vec<PathBuf> },
+    /// A CloudFormation template of a CDK assembly, with its stack's account and region.
+    CfnStack(crate::load::cfn::cdk::CdkStack),
 }
 
 /// Directories deeper than this are not followed (and symlink loops end here at the latest).
@@ -20,6 +22,7 @@ const MAX_DEPTH: usize = 32;
 
 pub fn discover(path: &Path, units: &mut Vec<Unit>, model: &mut Model, db: &mut SourceDb) {
     match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() && cdk_assembly(path, units, model, db) => {}
         Ok(meta) if meta.is_dir() => {
             let mut tf_dirs: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
             walk(path, 0, units, &mut tf_dirs, model, db);
@@ -88,6 +91,9 @@ fn walk(
             return;
         }
     };
+    if depth > 0 && cdk_assembly(dir, units, model, db) {
+        return;
+    }
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
@@ -104,6 +110,28 @@ fn walk(
             tf_dirs.entry(dir.to_path_buf()).or_default().push(path);
         } else if is_candidate(name) {
             units.push(Unit::File { path, bytes: None });
+        }
+    }
+}
+
+/// A CDK cloud assembly (`cdk.out`) is read through its manifest: the stacks' templates with
+/// their environments, and none of the asset files beside them.
+fn cdk_assembly(dir: &Path, units: &mut Vec<Unit>, model: &mut Model, db: &mut SourceDb) -> bool {
+    match crate::load::cfn::cdk::stacks(dir) {
+        None => false,
+        Some(Ok(stacks)) => {
+            units.extend(stacks.into_iter().map(Unit::CfnStack));
+            true
+        }
+        Some(Err(message)) => {
+            let file = db.add(dir.join("manifest.json"), "");
+            model.input_errors.push(InputError {
+                loc: Loc::None,
+                file,
+                message,
+                warning: false,
+            });
+            true
         }
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! Everything format-specific ends here: the rest of repl-lint sees only [`Model`].
 
+pub mod cfn;
 pub mod discover;
 pub mod plan;
 pub mod policy_file;
@@ -27,6 +28,9 @@ pub struct LoadOptions {
     pub parameter_files: Vec<PathBuf>,
     /// `--param K=V` (CloudFormation).
     pub params: Vec<(String, String)>,
+    /// `--region NAME=REGION`: the region of a CloudFormation template (file name or stem, or
+    /// CDK stack name); `AWS::Region` stays unknown without it.
+    pub regions: BTreeMap<String, String>,
 }
 
 /// One input as the user gave it.
@@ -55,6 +59,10 @@ pub fn load(inputs: &[Input], options: &LoadOptions, db: &mut SourceDb) -> Model
         match unit {
             discover::Unit::File { path, bytes } => {
                 load_file(&path, bytes, options, db, &mut model)
+            }
+            discover::Unit::CfnStack(stack) => {
+                let info = stack.info(options);
+                load_cfn_stack(&stack.template, &info, options, db, &mut model)
             }
             discover::Unit::TerraformModule { dir, files } => {
                 load_terraform_module(&dir, &files, options, db, &mut model)
@@ -118,12 +126,7 @@ pub fn load_text(
         FileKind::Plan => model.merge(plan::load(file, text, options)),
         FileKind::Policy => model.merge(policy_file::load(file, text)),
         FileKind::CloudFormationJson | FileKind::CloudFormationYaml => {
-            model.input_errors.push(InputError {
-                loc: Loc::None,
-                file,
-                message: "CloudFormation templates are not supported yet".into(),
-                warning: true,
-            });
+            model.merge(cfn::load(file, db.path(file), text, kind, options))
         }
         FileKind::Terraform | FileKind::TfVars => {}
         FileKind::Other => model.input_errors.push(InputError {
@@ -134,6 +137,38 @@ pub fn load_text(
             warning: false,
         }),
     }
+}
+
+/// A template of a CDK assembly, with the account and region its manifest gives.
+fn load_cfn_stack(
+    path: &Path,
+    stack: &cfn::StackInfo,
+    options: &LoadOptions,
+    db: &mut SourceDb,
+    model: &mut Model,
+) {
+    let text = match std::fs::read(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))
+        .and_then(|b| text::decode(&b))
+    {
+        Ok(t) => t,
+        Err(message) => {
+            let file = db.add(path, "");
+            model.input_errors.push(InputError {
+                loc: Loc::None,
+                file,
+                message,
+                warning: false,
+            });
+            return;
+        }
+    };
+    let kind = match text::sniff(path, &text) {
+        k @ (FileKind::CloudFormationJson | FileKind::CloudFormationYaml) => k,
+        _ => FileKind::CloudFormationJson,
+    };
+    let file = db.add(path, text);
+    model.merge(cfn::load_stack(file, db.text(file), kind, options, stack));
 }
 
 fn load_terraform_module(

@@ -262,7 +262,8 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
-        .with_width(100);
+        .with_width(100)
+        .with_wrap_lines(false);
     let mut out = String::new();
     let sources = &outcome.sources;
     let mut emit = |d: &Rendered<'_>| {

@@ -136,10 +136,12 @@ impl<'g> RoleAccess<'g> {
             .scps_for(role.account.concrete())
             .into_iter()
             .map(|level| {
-                level
-                    .into_iter()
-                    .filter_map(|id| parsed(g, id).ok())
-                    .collect()
+                let mut policies: Vec<&iam::Policy> =
+                    level.iter().filter_map(|id| parsed(g, *id).ok()).collect();
+                if g.scp_level_allows_nothing(&level) {
+                    policies.push(g.full_aws_access());
+                }
+                policies
             })
             .collect();
         RoleAccess {
@@ -491,13 +493,17 @@ pub fn cross_account(r: &RuleRef<'_, '_>) -> Tri {
     r.cross_account()
 }
 
-/// Where to add a grant to the role: its first identity policy, else the role.
-pub fn identity_anchor(g: &Graph<'_>, role: &RoleView) -> Loc {
+/// Where to add a grant to the role: its first identity policy (and the resource holding it),
+/// else the role.
+pub fn identity_anchor(g: &Graph<'_>, role: &RoleView) -> (Loc, String) {
     role.identity
         .iter()
         .find(|id| g.doc(**id).owner == DocOwner::Identity)
-        .map(|id| g.doc(*id).doc.loc.clone())
-        .unwrap_or_else(|| g.model.roles[role.index].origin.header.clone())
+        .map(|id| (g.doc(*id).doc.loc.clone(), g.doc(*id).address.clone()))
+        .unwrap_or_else(|| {
+            let origin = &g.model.roles[role.index].origin;
+            (origin.header.clone(), origin.address.clone())
+        })
 }
 
 /// An Allow statement to add, as JSON.
@@ -535,6 +541,15 @@ pub struct Checked {
     pub role: usize,
     pub need: Need,
     pub decision: Decision,
+}
+
+/// The decision for the same request with another action (for documented substitutes such as
+/// `s3:GetObjectVersion` for `s3:GetObjectVersionForReplication`).
+pub fn decide_with_action(g: &Graph<'_>, c: &Checked, action: &'static str) -> Decision {
+    let access = RoleAccess::new(g, &g.roles[c.role]);
+    let mut need = c.need.clone();
+    need.action = action;
+    access.decide(g, &need)
 }
 
 /// Every need of every active rule whose role is in the input, decided once per run.

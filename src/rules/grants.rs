@@ -58,8 +58,16 @@ pub fn identity_gaps<'c>(cx: &'c Context<'_>, actions: &[&str]) -> Vec<Group<'c>
                     .any(|gap| matches!(gap, Gap::Identity))
             })
             .filter(|c| wildcard_near_miss(g, &g.roles[c.role].identity, c).is_none())
+            .filter(|c| !substitute_allowed(g, c))
             .map(|c| (c, None)),
     )
+}
+
+/// `s3:GetObjectVersion` replicates unencrypted and SSE-S3 objects in place of
+/// `s3:GetObjectVersionForReplication`; that case is `srcp-getobjectversion-substitute`'s.
+pub fn substitute_allowed(g: &Graph<'_>, c: &Checked) -> bool {
+    c.need.action == "s3:GetObjectVersionForReplication"
+        && access::decide_with_action(g, c, "s3:GetObjectVersion").is_allow()
 }
 
 /// Needs with one of `actions` that the resource policy (bucket or key policy) does not grant.
@@ -147,8 +155,8 @@ pub fn wildcard_near_miss<'g>(
 
 /// The readable name of a role.
 pub fn role_text(g: &Graph<'_>, role: &RoleView) -> String {
-    match role.name.known() {
-        Some(n) => g.display(n),
+    match role.name.concrete() {
+        Some(n) => n.to_string(),
         None => g.model.roles[role.index].origin.address.clone(),
     }
 }
@@ -160,8 +168,9 @@ pub fn report_identity(cx: &Context<'_>, sink: &mut Sink<'_>, actions: &[&str], 
         let role = &g.roles[grp.role];
         let config = &g.model.replications[g.replications[grp.replication].index];
         let statement = access::allow_statement(g, None, &grp.actions, &grp.grant);
+        let (anchor, address) = access::identity_anchor(g, role);
         sink.report(
-            &access::identity_anchor(g, role),
+            &anchor,
             format!(
                 "replication role `{}` is not allowed {} on `{}`: {consequence}",
                 role_text(g, role),
@@ -174,7 +183,7 @@ pub fn report_identity(cx: &Context<'_>, sink: &mut Sink<'_>, actions: &[&str], 
         .help(format!(
             "add this statement to the role's permissions policy:\n{statement}"
         ))
-        .resource(g.model.roles[role.index].origin.address.as_str())
+        .resource(address)
         .discriminator(format!("{}|{}", grp.grant, grp.actions.join(",")));
     }
     report_undecided(cx, sink, actions);
@@ -187,7 +196,7 @@ pub fn report_undecided(cx: &Context<'_>, sink: &mut Sink<'_>, actions: &[&str])
         let role = &g.roles[grp.role];
         let config = &g.model.replications[g.replications[grp.replication].index];
         sink.cannot_verify(
-            &access::identity_anchor(g, role),
+            &access::identity_anchor(g, role).0,
             format!(
                 "whether role `{}` may {} on `{}`: {}",
                 role_text(g, role),

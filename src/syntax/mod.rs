@@ -3,5 +3,6 @@
 pub mod json;
 pub mod json_locate;
 pub mod node;
+pub mod yaml;
 
 pub use node::{Key, Node, NodeKind, Part, Reference, Why};

@@ -60,7 +60,7 @@ impl Rule for VerDstNotEnabled {
                         format!("whether destination bucket `{name}` has versioning enabled (known only after apply)"),
                         "set the versioning status to a literal \"Enabled\", or pass the Terraform sources",
                     )
-                    .resource(dst.address());
+                    .resource(dst.versioning.origin.address.as_str());
                 }
                 Tri::No => {
                     let state = match dst.versioning.value {
@@ -77,7 +77,7 @@ impl Rule for VerDstNotEnabled {
                     .label("versioning must be Enabled")
                     .related(r.rule.destination.bucket.loc(), "destination named here")
                     .help(super::ver_src_not_enabled::fix(dst.bucket.origin.format, &name))
-                    .resource(dst.address());
+                    .resource(dst.versioning.origin.address.as_str());
                 }
             }
         }

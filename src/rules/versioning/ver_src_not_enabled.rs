@@ -39,7 +39,7 @@ impl Rule for VerSrcNotEnabled {
                         format!("whether source bucket `{name}` has versioning enabled (known only after apply)"),
                         "set the versioning status to a literal \"Enabled\", or pass the Terraform sources",
                     )
-                    .resource(src.address());
+                    .resource(src.versioning.origin.address.as_str());
                 }
                 Tri::No => {
                     let state = match src.versioning.value {
@@ -53,7 +53,7 @@ impl Rule for VerSrcNotEnabled {
                     .label("versioning must be Enabled")
                     .related(&config.origin.header, "replication configured here")
                     .help(fix(src.bucket.origin.format, &name))
-                    .resource(src.address());
+                    .resource(src.versioning.origin.address.as_str());
                 }
             }
         }

@@ -1,0 +1,307 @@
+//! The plan's `configuration` and the set of resource instances, for turning configuration
+//! references (`aws_iam_role.r.arn`, `var.x`, `module.m.out`) into model references.
+
+use std::collections::HashMap;
+
+use serde_json::Value as Json;
+
+use super::address::{self, ResourceAddr};
+use super::schema::{ConfigModule, ConfigResource, Configuration, ModuleCall};
+use crate::syntax::Reference;
+
+/// How deep `var.` and `module.` indirections are followed (they cannot loop in valid Terraform,
+/// but the input is not trusted).
+const MAX_HOPS: u8 = 16;
+
+/// Where a resource sits: its module instance and its own instance key.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    pub module_instance: String,
+    pub module_config: String,
+    pub key: Option<String>,
+}
+
+impl Scope {
+    pub fn of(addr: &ResourceAddr) -> Scope {
+        Scope {
+            module_instance: addr.module_instance.clone(),
+            module_config: addr.module_config.clone(),
+            key: addr.key.clone(),
+        }
+    }
+}
+
+pub enum Resolved {
+    Ref(Reference),
+    Unknown(String),
+}
+
+#[derive(Default)]
+pub struct Index<'a> {
+    resources: HashMap<String, &'a ConfigResource<'a>>,
+    modules: HashMap<String, &'a ConfigModule<'a>>,
+    calls: HashMap<String, &'a ModuleCall<'a>>,
+    /// `module_instance|resource` → instance keys present in the plan.
+    instances: HashMap<String, Vec<Option<String>>>,
+    /// `parent module_instance|call name` → module instance keys present in the plan.
+    module_instances: HashMap<String, Vec<Option<String>>>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(config: Option<&'a Configuration<'a>>) -> Index<'a> {
+        let mut index = Index::default();
+        if let Some(root) = config.and_then(|c| c.root_module.as_ref()) {
+            index.add_module(String::new(), root, 0);
+        }
+        index
+    }
+
+    fn add_module(&mut self, path: String, module: &'a ConfigModule<'a>, depth: usize) {
+        if depth > 64 {
+            return;
+        }
+        for r in &module.resources {
+            let name = if r.mode == "data" {
+                format!("data.{}.{}", r.type_, r.name)
+            } else {
+                format!("{}.{}", r.type_, r.name)
+            };
+            self.resources.insert(format!("{path}|{name}"), r);
+        }
+        for (name, call) in &module.module_calls {
+            let child = address::join(&path, &format!("module.{name}"));
+            self.calls.insert(child.clone(), call);
+            if let Some(m) = &call.module {
+                self.add_module(child, m, depth + 1);
+            }
+        }
+        self.modules.insert(path, module);
+    }
+
+    /// Records a resource instance seen in the plan (for choosing instances of references).
+    pub fn add_instance(&mut self, addr: &ResourceAddr) {
+        self.instances
+            .entry(format!("{}|{}", addr.module_instance, addr.resource))
+            .or_default()
+            .push(addr.key.clone());
+        // Every module instance on the way down.
+        let mut prefix = String::new();
+        if let Some(steps) = address::steps(&addr.module_instance) {
+            for pair in steps.chunks(2) {
+                if let [_, call] = pair {
+                    let keys = self
+                        .module_instances
+                        .entry(format!("{prefix}|{}", call.name))
+                        .or_default();
+                    let key = call.key.map(str::to_string);
+                    if !keys.contains(&key) {
+                        keys.push(key);
+                    }
+                    prefix = address::join(
+                        &prefix,
+                        &address::with_key(&format!("module.{}", call.name), call.key),
+                    );
+                }
+            }
+        }
+    }
+
+    pub fn config(&self, addr: &ResourceAddr) -> Option<&'a ConfigResource<'a>> {
+        self.resources
+            .get(&format!("{}|{}", addr.module_config, addr.resource))
+            .copied()
+    }
+
+    /// The most specific reference of a configuration `references` list.
+    pub fn resolve_list(&self, refs: &[Json], scope: &Scope) -> Resolved {
+        self.resolve_list_at(refs, scope, 0)
+    }
+
+    fn resolve_list_at(&self, refs: &[Json], scope: &Scope, hops: u8) -> Resolved {
+        let mut whole: Option<Reference> = None;
+        let mut first_unknown: Option<String> = None;
+        for r in refs.iter().filter_map(Json::as_str) {
+            match self.resolve(r, scope, hops) {
+                Resolved::Ref(reference) if !reference.attr.is_empty() => {
+                    return Resolved::Ref(reference);
+                }
+                Resolved::Ref(reference) => {
+                    whole.get_or_insert(reference);
+                }
+                Resolved::Unknown(why) => {
+                    first_unknown.get_or_insert(why);
+                }
+            }
+        }
+        match (whole, first_unknown) {
+            (Some(r), _) => Resolved::Ref(r),
+            (None, Some(why)) => Resolved::Unknown(why),
+            (None, None) => Resolved::Unknown(KNOWN_AFTER_APPLY.into()),
+        }
+    }
+
+    fn resolve(&self, text: &str, scope: &Scope, hops: u8) -> Resolved {
+        let unknown = |what: &str| Resolved::Unknown(format!("{KNOWN_AFTER_APPLY} (from {what})"));
+        let Some(steps) = address::steps(text) else {
+            return unknown(text);
+        };
+        let Some(first) = steps.first() else {
+            return unknown(text);
+        };
+        match first.name {
+            "var" => match steps.get(1) {
+                Some(var) if hops < MAX_HOPS => self.resolve_var(var.name, scope, hops, text),
+                _ => unknown(text),
+            },
+            "module" => match (steps.get(1), steps.get(2)) {
+                (Some(call), Some(output)) if hops < MAX_HOPS => {
+                    self.resolve_output(*call, output.name, scope, hops, text)
+                }
+                (Some(call), None) => Resolved::Ref(Reference::new(
+                    address::join(
+                        &scope.module_instance,
+                        &address::with_key(&format!("module.{}", call.name), call.key),
+                    ),
+                    "",
+                )),
+                _ => unknown(text),
+            },
+            "local" | "each" | "count" | "path" | "terraform" | "self" => unknown(text),
+            "data" => match (steps.get(1), steps.get(2)) {
+                (Some(t), Some(n)) if t.key.is_none() => {
+                    let rel = format!("data.{}.{}", t.name, n.name);
+                    Resolved::Ref(self.target(scope, &rel, n.key, &steps[3..]))
+                }
+                _ => unknown(text),
+            },
+            _ => match steps.get(1) {
+                Some(n) if first.key.is_none() => {
+                    let rel = format!("{}.{}", first.name, n.name);
+                    Resolved::Ref(self.target(scope, &rel, n.key, &steps[2..]))
+                }
+                _ => unknown(text),
+            },
+        }
+    }
+
+    /// A reference to resource `rel` in the scope's module instance, choosing the instance.
+    fn target(
+        &self,
+        scope: &Scope,
+        rel: &str,
+        key: Option<&str>,
+        attr: &[address::Step<'_>],
+    ) -> Reference {
+        let key = match key {
+            Some(k) => Some(k.to_string()),
+            None => pick(
+                self.instances
+                    .get(&format!("{}|{rel}", scope.module_instance)),
+                scope.key.as_deref(),
+            ),
+        };
+        let target = address::join(
+            &scope.module_instance,
+            &address::with_key(rel, key.as_deref()),
+        );
+        let attr: Vec<String> = attr
+            .iter()
+            .map(|s| address::with_key(s.name, s.key))
+            .collect();
+        Reference::new(target, attr.join("."))
+    }
+
+    fn resolve_var(&self, var: &str, scope: &Scope, hops: u8, text: &str) -> Resolved {
+        let unknown = || Resolved::Unknown(format!("{KNOWN_AFTER_APPLY} (from {text})"));
+        if scope.module_config.is_empty() {
+            return unknown();
+        }
+        let Some(call) = self.calls.get(&scope.module_config) else {
+            return unknown();
+        };
+        let Some(exprs) = call
+            .expressions
+            .and_then(|raw| serde_json::from_str::<Json>(raw.get()).ok())
+        else {
+            return unknown();
+        };
+        let Some(refs) = exprs
+            .get(var)
+            .and_then(|e| e.get("references"))
+            .and_then(Json::as_array)
+        else {
+            return unknown();
+        };
+        let Some((parent_instance, _, module_key)) =
+            address::split_last_module(&scope.module_instance)
+        else {
+            return unknown();
+        };
+        let parent = Scope {
+            module_instance: parent_instance,
+            module_config: address::parent_config(&scope.module_config).to_string(),
+            key: module_key,
+        };
+        self.resolve_list_at(refs, &parent, hops + 1)
+    }
+
+    fn resolve_output(
+        &self,
+        call: address::Step<'_>,
+        output: &str,
+        scope: &Scope,
+        hops: u8,
+        text: &str,
+    ) -> Resolved {
+        let unknown = || Resolved::Unknown(format!("{KNOWN_AFTER_APPLY} (from {text})"));
+        let child_config = address::join(&scope.module_config, &format!("module.{}", call.name));
+        let Some(module) = self.modules.get(&child_config) else {
+            return unknown();
+        };
+        let Some(expr) = module
+            .outputs
+            .get(output)
+            .and_then(|o| o.expression)
+            .and_then(|raw| serde_json::from_str::<Json>(raw.get()).ok())
+        else {
+            return unknown();
+        };
+        let Some(refs) = expr.get("references").and_then(Json::as_array) else {
+            return unknown();
+        };
+        let key = match call.key {
+            Some(k) => Some(k.to_string()),
+            None => pick(
+                self.module_instances
+                    .get(&format!("{}|{}", scope.module_instance, call.name)),
+                scope.key.as_deref(),
+            ),
+        };
+        let child = Scope {
+            module_instance: address::join(
+                &scope.module_instance,
+                &address::with_key(&format!("module.{}", call.name), key.as_deref()),
+            ),
+            module_config: child_config,
+            key: None,
+        };
+        self.resolve_list_at(refs, &child, hops + 1)
+    }
+}
+
+pub const KNOWN_AFTER_APPLY: &str = "known only after apply";
+
+/// The instance a reference without a key means: the one with the referrer's own key, else the
+/// only one, else none (left to the graph).
+fn pick(keys: Option<&Vec<Option<String>>>, want: Option<&str>) -> Option<String> {
+    let keys = keys?;
+    if let Some(w) = want
+        && keys.iter().any(|k| k.as_deref() == Some(w))
+    {
+        return Some(w.to_string());
+    }
+    match keys.as_slice() {
+        [only] => only.clone(),
+        _ => None,
+    }
+}

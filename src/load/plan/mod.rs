@@ -1,0 +1,391 @@
+//! `terraform show -json` plans (format 0.1 to 1.x) and state files → model.
+//!
+//! The plan is read into borrowed typed structs; resource values stay raw JSON until the type is
+//! one the model uses, and then only one resource is parsed at a time. No byte spans are computed:
+//! every model value's location is a JSON path, resolved only when a finding points at it.
+
+mod address;
+mod document;
+mod index;
+mod providers;
+mod resources;
+mod schema;
+mod values;
+
+use std::collections::HashSet;
+
+use serde_json::Value as Json;
+use serde_json::value::RawValue;
+
+use self::address::ResourceAddr;
+use self::index::{Index, Resolved, Scope};
+use self::providers::Providers;
+use self::resources::Res;
+use self::values::{At, Env, Path};
+use super::LoadOptions;
+use crate::model::{Format, InputError, Model, Origin};
+use crate::source::{FileId, Loc};
+
+pub fn load(file: FileId, text: &str, options: &LoadOptions) -> Model {
+    let mut model = Model::default();
+    if let Err(error) = load_into(file, text, options, &mut model) {
+        model.input_errors.push(error);
+    }
+    model
+}
+
+fn input_error(file: FileId, loc: Loc, message: impl Into<String>) -> InputError {
+    InputError {
+        loc,
+        file,
+        message: message.into(),
+        warning: false,
+    }
+}
+
+/// Where one resource instance's values are read from.
+struct Item<'a> {
+    address: &'a str,
+    mode: &'a str,
+    type_: &'a str,
+    values: &'a RawValue,
+    unknown: Option<&'a RawValue>,
+    /// Path to the values object and to the resource object.
+    values_path: Path,
+    header: Path,
+    addr: ResourceAddr,
+}
+
+fn load_into(
+    file: FileId,
+    text: &str,
+    options: &LoadOptions,
+    model: &mut Model,
+) -> Result<(), InputError> {
+    // A BOM is not JSON; offsets in errors must still count it.
+    let (body, shift) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, 3),
+        None => (text, 0),
+    };
+    let plan: schema::Plan<'_> = serde_json::from_str(body).map_err(|e| {
+        let offset = shift + error_offset(body, &e);
+        let end = (offset + 1).min(text.len());
+        let what = match e.classify() {
+            serde_json::error::Category::Data => "the file is not a Terraform plan",
+            _ => "invalid JSON",
+        };
+        input_error(
+            file,
+            Loc::span(file, offset.min(text.len()), end),
+            format!("{what}: {}", strip_position(&e.to_string())),
+        )
+    })?;
+    let version_loc = Path::root().key("format_version").loc(file);
+    match plan.format_version.as_deref() {
+        None => {
+            return Err(input_error(
+                file,
+                Loc::span(file, 0, text.len().min(1)),
+                "the file is not a Terraform plan: it has no `format_version` (expected the output of `terraform show -json PLANFILE`)",
+            ));
+        }
+        Some(v) => {
+            let major = v.split('.').next().and_then(|m| m.parse::<u32>().ok());
+            if !matches!(major, Some(0 | 1)) {
+                return Err(input_error(
+                    file,
+                    version_loc,
+                    format!(
+                        "unsupported plan format_version {v:?}: repl-lint reads formats 0.x and 1.x"
+                    ),
+                ));
+            }
+        }
+    }
+    if plan.planned_values.is_none()
+        && plan.values.is_none()
+        && plan.resource_changes.is_empty()
+        && plan.prior_state.is_none()
+        && plan.configuration.is_none()
+    {
+        return Err(input_error(
+            file,
+            Loc::span(file, 0, text.len().min(1)),
+            "the file is not a Terraform plan: it has none of `planned_values`, `resource_changes`, `prior_state`, `values`",
+        ));
+    }
+
+    let mut index = Index::new(plan.configuration.as_ref());
+    let items = collect(&plan, &mut index);
+    let mut providers = Providers::new(plan.configuration.as_ref(), options, file);
+    learn_from_data_sources(&items, &index, &mut providers, file);
+
+    for item in &items {
+        if !resources::is_relevant(item.mode, item.type_) {
+            continue;
+        }
+        map_item(item, &index, &providers, file, model);
+    }
+    Ok(())
+}
+
+/// Every resource instance once, from the best place: `resource_changes` (planned values with
+/// unknown markers), then `prior_state` for data sources read during plan, then
+/// `planned_values`, then the rest of `prior_state`, then a state file's `values`.
+fn collect<'a>(plan: &'a schema::Plan<'a>, index: &mut Index<'a>) -> Vec<Item<'a>> {
+    let mut items = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let root = Path::root();
+    for (i, rc) in plan.resource_changes.iter().enumerate() {
+        seen.insert(&rc.address);
+        let Some(addr) = ResourceAddr::parse(&rc.address) else {
+            continue;
+        };
+        index.add_instance(&addr);
+        let gone = rc
+            .change
+            .actions
+            .iter()
+            .all(|a| a == "delete" || a == "forget");
+        let Some(after) = rc.change.after.filter(|a| a.get() != "null") else {
+            continue;
+        };
+        if gone && !rc.change.actions.is_empty() {
+            continue;
+        }
+        let header = root.key("resource_changes").index(i);
+        items.push(Item {
+            address: &rc.address,
+            mode: &rc.mode,
+            type_: &rc.type_,
+            values: after,
+            unknown: rc.change.after_unknown,
+            values_path: header.key("change").key("after"),
+            header,
+            addr,
+        });
+    }
+    let prior = plan
+        .prior_state
+        .as_ref()
+        .and_then(|s| s.values.as_ref())
+        .and_then(|v| v.root_module.as_ref());
+    let prior_path = root.key("prior_state").key("values").key("root_module");
+    if let Some(m) = prior {
+        walk(
+            m,
+            &prior_path,
+            Some("data"),
+            &mut seen,
+            &mut items,
+            index,
+            0,
+        );
+    }
+    if let Some(m) = plan
+        .planned_values
+        .as_ref()
+        .and_then(|v| v.root_module.as_ref())
+    {
+        let path = root.key("planned_values").key("root_module");
+        walk(m, &path, None, &mut seen, &mut items, index, 0);
+    }
+    if let Some(m) = prior {
+        walk(m, &prior_path, None, &mut seen, &mut items, index, 0);
+    }
+    if let Some(m) = plan.values.as_ref().and_then(|v| v.root_module.as_ref()) {
+        let path = root.key("values").key("root_module");
+        walk(m, &path, None, &mut seen, &mut items, index, 0);
+    }
+    items
+}
+
+fn walk<'a>(
+    module: &'a schema::Module<'a>,
+    path: &Path,
+    only_mode: Option<&str>,
+    seen: &mut HashSet<&'a str>,
+    items: &mut Vec<Item<'a>>,
+    index: &mut Index<'a>,
+    depth: usize,
+) {
+    for (i, r) in module.resources.iter().enumerate() {
+        if only_mode.is_some_and(|m| m != r.mode) || seen.contains(&*r.address) {
+            continue;
+        }
+        seen.insert(&r.address);
+        let Some(addr) = ResourceAddr::parse(&r.address) else {
+            continue;
+        };
+        index.add_instance(&addr);
+        let Some(values) = r.values.filter(|v| v.get() != "null") else {
+            continue;
+        };
+        let header = path.key("resources").index(i);
+        items.push(Item {
+            address: &r.address,
+            mode: &r.mode,
+            type_: &r.type_,
+            values,
+            unknown: None,
+            values_path: header.key("values"),
+            header,
+            addr,
+        });
+    }
+    if depth < 64 {
+        for (j, child) in module.child_modules.iter().enumerate() {
+            let p = path.key("child_modules").index(j);
+            walk(child, &p, only_mode, seen, items, index, depth + 1);
+        }
+    }
+}
+
+/// `data.aws_caller_identity` and `data.aws_region` read during plan give their provider
+/// configuration's account and region.
+fn learn_from_data_sources(
+    items: &[Item<'_>],
+    index: &Index<'_>,
+    providers: &mut Providers,
+    file: FileId,
+) {
+    for item in items {
+        let attr = match (item.mode, item.type_) {
+            ("data", "aws_caller_identity") => "account_id",
+            ("data", "aws_region") => "name",
+            _ => continue,
+        };
+        let Ok(values) = serde_json::from_str::<Json>(item.values.get()) else {
+            continue;
+        };
+        let Some(Json::String(v)) = values.get(attr) else {
+            continue;
+        };
+        let key = provider_key(item, index);
+        let loc = item.values_path.key(attr).loc(file);
+        if attr == "account_id" {
+            providers.learn_account(&key, v.clone(), loc);
+        } else {
+            providers.learn_region(&key, v.clone(), loc);
+        }
+    }
+}
+
+fn provider_key(item: &Item<'_>, index: &Index<'_>) -> String {
+    index
+        .config(&item.addr)
+        .and_then(|c| c.provider_config_key.as_deref())
+        .unwrap_or("aws")
+        .to_string()
+}
+
+fn map_item(
+    item: &Item<'_>,
+    index: &Index<'_>,
+    providers: &Providers,
+    file: FileId,
+    model: &mut Model,
+) {
+    let parse = |raw: &RawValue| serde_json::from_str::<Json>(raw.get()).ok();
+    let Some(values) = parse(item.values) else {
+        return;
+    };
+    let unknown = item.unknown.and_then(parse);
+    let config = index.config(&item.addr);
+    let expressions = config.and_then(|c| c.expressions).and_then(parse);
+    let env = Env {
+        file,
+        index,
+        scope: Scope::of(&item.addr),
+    };
+    let at = At::new(
+        Some(&values),
+        unknown.as_ref(),
+        expressions.as_ref(),
+        item.values_path.clone(),
+        &env,
+    );
+    let key = provider_key(item, index);
+    let mut depends_on = Vec::new();
+    if let Some(c) = config {
+        for d in &c.depends_on {
+            push_target(&mut depends_on, index, &env.scope, d);
+        }
+    }
+    if let Some(e) = &expressions {
+        collect_references(e, &mut |r| {
+            push_target(&mut depends_on, index, &env.scope, r)
+        });
+    }
+    let res = Res {
+        origin: Origin {
+            address: item.address.to_string(),
+            file,
+            // The resource's address is what "missing X" findings point at.
+            header: item.header.key("address").loc(file),
+            format: Format::Plan,
+        },
+        at,
+        account: providers.account(&key),
+        region: providers.region(&key),
+        depends_on,
+        configured: config.is_some(),
+    };
+    resources::map(model, res, item.mode, item.type_);
+}
+
+/// Adds the resource a reference or `depends_on` entry names, once.
+fn push_target(out: &mut Vec<String>, index: &Index<'_>, scope: &Scope, text: &str) {
+    let refs = [Json::String(text.to_string())];
+    if let Resolved::Ref(r) = index.resolve_list(&refs, scope) {
+        let target = r.target.to_string();
+        if !out.contains(&target) {
+            out.push(target);
+        }
+    }
+}
+
+fn collect_references(e: &Json, f: &mut impl FnMut(&str)) {
+    match e {
+        Json::Object(map) => {
+            if let Some(Json::Array(refs)) = map.get("references") {
+                for r in refs.iter().filter_map(Json::as_str) {
+                    f(r);
+                }
+            }
+            for (k, v) in map {
+                if k != "references" && k != "constant_value" {
+                    collect_references(v, f);
+                }
+            }
+        }
+        Json::Array(items) => items.iter().for_each(|v| collect_references(v, f)),
+        _ => {}
+    }
+}
+
+/// serde_json reports 1-based line and byte column; findings want a byte offset.
+fn error_offset(text: &str, e: &serde_json::Error) -> usize {
+    let line = e.line();
+    if line == 0 {
+        return 0;
+    }
+    let line_start = if line == 1 {
+        0
+    } else {
+        memchr::memchr_iter(b'\n', text.as_bytes())
+            .nth(line - 2)
+            .map_or(text.len(), |i| i + 1)
+    };
+    (line_start + e.column().saturating_sub(1)).min(text.len())
+}
+
+fn strip_position(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,144 @@
+//! The parts of `terraform show -json` that the loader reads, borrowed from the input text.
+//!
+//! Resource values stay [`RawValue`]s until the loader knows the resource type matters: most of a
+//! large plan is skipped without building a tree.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+
+/// `null` where a list or map is expected reads as empty: older Terraform versions write it.
+fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
+}
+
+#[derive(Deserialize)]
+pub struct Plan<'a> {
+    #[serde(borrow, default)]
+    pub format_version: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub planned_values: Option<Values<'a>>,
+    /// `terraform show -json` of a state (not a plan) has its resources here.
+    #[serde(borrow, default)]
+    pub values: Option<Values<'a>>,
+    #[serde(borrow, default, deserialize_with = "nullable")]
+    pub resource_changes: Vec<ResourceChange<'a>>,
+    #[serde(borrow, default)]
+    pub prior_state: Option<State<'a>>,
+    #[serde(borrow, default)]
+    pub configuration: Option<Configuration<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct State<'a> {
+    #[serde(borrow, default)]
+    pub values: Option<Values<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct Values<'a> {
+    #[serde(borrow, default)]
+    pub root_module: Option<Module<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct Module<'a> {
+    #[serde(borrow, default, deserialize_with = "nullable")]
+    pub resources: Vec<Resource<'a>>,
+    #[serde(borrow, default, deserialize_with = "nullable")]
+    pub child_modules: Vec<Module<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct Resource<'a> {
+    #[serde(borrow)]
+    pub address: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub mode: Cow<'a, str>,
+    #[serde(borrow, rename = "type")]
+    pub type_: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub values: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+pub struct ResourceChange<'a> {
+    #[serde(borrow)]
+    pub address: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub mode: Cow<'a, str>,
+    #[serde(borrow, rename = "type")]
+    pub type_: Cow<'a, str>,
+    #[serde(borrow)]
+    pub change: Change<'a>,
+}
+
+#[derive(Deserialize)]
+pub struct Change<'a> {
+    #[serde(borrow, default, deserialize_with = "nullable")]
+    pub actions: Vec<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub after: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub after_unknown: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+pub struct Configuration<'a> {
+    #[serde(borrow, default, deserialize_with = "nullable")]
+    pub provider_config: BTreeMap<Cow<'a, str>, ProviderConfig<'a>>,
+    #[serde(borrow, default)]
+    pub root_module: Option<ConfigModule<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct ProviderConfig<'a> {
+    #[serde(borrow, default)]
+    pub expressions: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ConfigModule<'a> {
+    #[serde(borrow, default, deserialize_with = "nullable")]
+    pub resources: Vec<ConfigResource<'a>>,
+    #[serde(borrow, default, deserialize_with = "nullable")]
+    pub module_calls: BTreeMap<Cow<'a, str>, ModuleCall<'a>>,
+    #[serde(borrow, default, deserialize_with = "nullable")]
+    pub outputs: BTreeMap<Cow<'a, str>, ConfigOutput<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct ConfigResource<'a> {
+    #[serde(borrow, default)]
+    pub mode: Cow<'a, str>,
+    #[serde(borrow, rename = "type")]
+    pub type_: Cow<'a, str>,
+    #[serde(borrow)]
+    pub name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub provider_config_key: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub expressions: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "nullable")]
+    pub depends_on: Vec<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+pub struct ModuleCall<'a> {
+    #[serde(borrow, default)]
+    pub expressions: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub module: Option<ConfigModule<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct ConfigOutput<'a> {
+    #[serde(borrow, default)]
+    pub expression: Option<&'a RawValue>,
+}

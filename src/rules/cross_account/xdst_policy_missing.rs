@@ -1,0 +1,106 @@
+use crate::rules::access::allow_statement;
+use crate::rules::prelude::*;
+
+use super::{cross_account_destinations, grants_role_anything, wrong_principal_forms};
+
+declare_rule! {
+    /// A cross-account destination bucket has no bucket policy for the replication role.
+    ///
+    /// ## What goes wrong
+    /// When source and destination belong to different accounts, the destination owner must
+    /// grant the source account's replication role in the destination **bucket policy**; the
+    /// role's own permissions are not enough. Without it every replica is denied.
+    ///
+    /// ## How to fix
+    /// Add a bucket policy on the destination that grants the role `s3:ReplicateObject`,
+    /// `s3:ReplicateDelete` and `s3:ReplicateTags` on `arn:aws:s3:::DST/*` (in the console:
+    /// Replication rules → Actions → "Receive replicated objects" generates it).
+    ///
+    /// ## Sources
+    /// S3 User Guide, "Requirements and considerations for replication"; "Setting up permissions
+    /// for live replication"; AWS Knowledge Center, cross-account replication troubleshooting.
+    pub XdstPolicyMissing { id: "xdst-policy-missing", code: "G1", group: "cross-account", severity: Error }
+}
+
+impl Rule for XdstPolicyMissing {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
+        let g = cx.graph;
+        let mut external = Vec::new();
+        let destinations = cross_account_destinations(g, |r| {
+            external.push((
+                r.rule.destination.bucket.loc().clone(),
+                r.destination_text(),
+                r.address().to_string(),
+                r.key(),
+            ))
+        });
+        for (loc, text, address, key) in external {
+            sink.cannot_verify(
+                &loc,
+                format!("the destination `{text}` is in another account and not in the input, so its bucket policy cannot be checked"),
+                "pass the destination account's stack, plan or Terraform sources as well",
+            )
+            .resource(address)
+            .discriminator(key);
+        }
+        let mut seen = std::collections::HashSet::new();
+        for d in destinations {
+            if !seen.insert((d.bucket, d.role.index)) {
+                continue;
+            }
+            let bucket = &g.buckets[d.bucket];
+            let dst_arn = bucket.arn.known().unwrap_or_default().to_string();
+            let statement = allow_statement(
+                g,
+                d.role.arn.known(),
+                &[
+                    "s3:ReplicateObject",
+                    "s3:ReplicateDelete",
+                    "s3:ReplicateTags",
+                ],
+                &format!("{dst_arn}/*"),
+            );
+            match d.policy {
+                None => {
+                    sink.report(
+                        &bucket.bucket.origin.header,
+                        format!(
+                            "destination bucket `{}` is in another account than the replication role but has no bucket policy granting it",
+                            g.bucket_text(bucket)
+                        ),
+                    )
+                    .label("no bucket policy")
+                    .related(d.r.rule.destination.bucket.loc(), "replicated to from here")
+                    .help(format!(
+                        "add a bucket policy to the destination (aws_s3_bucket_policy / AWS::S3::BucketPolicy):\n{{\"Version\": \"2012-10-17\", \"Statement\": [{statement}]}}"
+                    ))
+                    .resource(bucket.address());
+                }
+                Some(id) => {
+                    let Some(policy) = g.policy(id) else { continue };
+                    if grants_role_anything(policy, d.role)
+                        || !wrong_principal_forms(policy, d.role).is_empty()
+                    {
+                        continue;
+                    }
+                    sink.report(
+                        &g.doc(id).doc.loc,
+                        format!(
+                            "the bucket policy of `{}` grants nothing to the replication role `{}` of another account",
+                            g.bucket_text(bucket),
+                            g.display(d.role.arn.known().unwrap_or("?"))
+                        ),
+                    )
+                    .label("no statement names the replication role")
+                    .related(d.r.rule.destination.bucket.loc(), "replicated to from here")
+                    .help(format!("add this statement to the bucket policy:\n{statement}"))
+                    .resource(g.doc(id).address.as_str());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+use crate::rules::prelude::*;
+
+use super::{Blocker, blocked, describe};
+
+declare_rule! {
+    /// A Deny statement blocks an action replication needs.
+    ///
+    /// ## What goes wrong
+    /// An explicit Deny wins over every Allow. A Deny in the role's policies, the source or
+    /// destination bucket policy or a key policy that matches the replication role and one of
+    /// the actions replication uses (source: GetReplicationConfiguration, ListBucket,
+    /// GetObjectVersionForReplication, GetObjectVersionAcl, GetObjectVersionTagging; destination:
+    /// ReplicateObject, ReplicateDelete, ReplicateTags; KMS Decrypt/Encrypt) makes replication fail.
+    ///
+    /// ## How to fix
+    /// Narrow the Deny, or exempt the replication role with
+    /// `"Condition": {"ArnNotEquals": {"aws:PrincipalArn": "<role ARN>"}}`.
+    ///
+    /// ## Sources
+    /// S3 User Guide, "Troubleshooting replication"; AWS Knowledge Center, "Why aren't my Amazon S3
+    /// objects replicating".
+    pub DenyReplicationActions { id: "deny-replication-actions", code: "P1", group: "denies", severity: Error }
+}
+
+impl Rule for DenyReplicationActions {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
+        let g = cx.graph;
+        for b in blocked(cx, Blocker::Statement) {
+            let Some(first) = b.needs.first() else {
+                continue;
+            };
+            let role = &g.roles[first.role];
+            let address = g
+                .doc_of_statement(&b.loc)
+                .map(|d| g.doc(d).address.clone())
+                .unwrap_or_default();
+            sink.report(&b.loc, format!("this Deny blocks the replication role: {}", describe(cx, &b.needs)))
+                .label("denies the replication role")
+                .help(format!(
+                    "exempt the replication role from this statement:\n\"Condition\": {{\"ArnNotEquals\": {{\"aws:PrincipalArn\": \"{}\"}}}}",
+                    g.display(role.arn.known().unwrap_or("<role ARN>"))
+                ))
+                .resource(address)
+                .discriminator(format!("{:?}", b.by.as_ref().map(|s| (s.statement, s.policy_index))));
+        }
+    }
+}

@@ -1,0 +1,61 @@
+use crate::rules::access::{Gap, gaps};
+use crate::rules::grants;
+use crate::rules::prelude::*;
+
+declare_rule! {
+    /// The replication role may not generate data keys with the replica KMS key.
+    ///
+    /// ## What goes wrong
+    /// AWS sources disagree on which destination-key actions replication needs: the S3 guide
+    /// requires `kms:GenerateDataKey` for plaintext objects replicated into a bucket whose default
+    /// encryption is SSE-KMS; the Knowledge Center and the failure reasons ask for
+    /// `kms:GenerateDataKey*` together with `kms:Encrypt`. Hence a warning.
+    ///
+    /// ## How to fix
+    /// Grant `kms:GenerateDataKey` (or `kms:GenerateDataKey*`) with `kms:Encrypt` on the replica
+    /// key, in the role's policy and, cross-account, in the key policy.
+    ///
+    /// ## Sources
+    /// S3 User Guide, "Replicating encrypted objects"; "Troubleshooting replication"; replication
+    /// failure reasons; catalogue §7.
+    pub KmsDstGeneratedatakey { id: "kms-dst-generatedatakey", code: "K10", group: "kms", severity: Warning }
+}
+
+impl Rule for KmsDstGeneratedatakey {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
+        grants::report_identity(
+            cx,
+            sink,
+            &["kms:GenerateDataKey"],
+            "replicas of unencrypted objects into an SSE-KMS bucket may fail",
+        );
+        let g = cx.graph;
+        for c in cx
+            .checked()
+            .iter()
+            .filter(|c| c.need.action == "kms:GenerateDataKey")
+        {
+            if !gaps(g, &c.decision)
+                .iter()
+                .any(|gap| matches!(gap, Gap::ResourcePolicy))
+            {
+                continue;
+            }
+            let Some(loc) = grants::resource_policy_loc(g, c) else {
+                continue;
+            };
+            sink.report(&loc, format!("the key policy of `{}` does not let the replication role use kms:GenerateDataKey", g.display(&c.need.grant)))
+                .label("no statement grants the role kms:GenerateDataKey")
+                .help(format!(
+                    "add to the key policy:\n{}",
+                    crate::rules::access::allow_statement(g, g.roles[c.role].arn.known(), &["kms:Encrypt", "kms:GenerateDataKey"], "*")
+                ))
+                .resource(c.need.grant.as_str())
+                .discriminator("key-policy");
+        }
+    }
+}
