@@ -19,6 +19,29 @@ pub struct Node {
     /// The resource address when the resource is in the input (findings name it).
     pub address: Option<String>,
     pub account: Option<String>,
+    /// Other resources that configure it (`aws_s3_bucket_versioning`, a bucket or key policy
+    /// resource): findings about them fail its links too.
+    pub parts: Vec<String>,
+}
+
+impl Node {
+    /// Whether a finding about `address` is about this node.
+    pub fn is(&self, address: &str) -> bool {
+        self.address.as_deref() == Some(address) || self.parts.iter().any(|p| p == address)
+    }
+}
+
+/// The resources configuring a bucket besides the bucket itself.
+fn bucket_parts(g: &Graph<'_>, b: &crate::graph::BucketView<'_>) -> Vec<String> {
+    let mut parts: Vec<String> = b
+        .settings_resources
+        .iter()
+        .map(|&i| g.model.bucket_settings[i].origin.address.clone())
+        .collect();
+    if let Some(o) = b.policy_origin {
+        parts.push(o.address.clone());
+    }
+    parts
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +111,7 @@ impl Topology {
                     label: g.bucket_text(b),
                     address: Some(b.address().to_string()),
                     account: account(&r.source_account()),
+                    parts: bucket_parts(g, b),
                 },
                 None => Node {
                     kind: NodeKind::Bucket,
@@ -99,6 +123,7 @@ impl Topology {
                     ),
                     address: None,
                     account: account(&r.source_account()),
+                    parts: Vec::new(),
                 },
             };
             let src = t.node(src);
@@ -107,6 +132,10 @@ impl Topology {
                 label: r.destination_text(),
                 address: r.destination().map(|b| b.address().to_string()),
                 account: account(&r.destination_account()),
+                parts: r
+                    .destination()
+                    .map(|b| bucket_parts(g, b))
+                    .unwrap_or_default(),
             });
             t.edge(Edge {
                 from: src,
@@ -124,12 +153,14 @@ impl Topology {
                     ),
                     address: Some(g.model.roles[*i].origin.address.clone()),
                     account: account(&g.roles[*i].account),
+                    parts: Vec::new(),
                 }),
                 Link::External(text) => Some(Node {
                     kind: NodeKind::Role,
                     label: g.display(text),
                     address: None,
                     account: crate::model::arn::account_of(text).map(str::to_string),
+                    parts: Vec::new(),
                 }),
                 _ => None,
             };
@@ -152,12 +183,18 @@ impl Topology {
                         .map_or_else(|| g.model.keys[*k].origin.address.clone(), |a| g.display(a)),
                     address: Some(g.model.keys[*k].origin.address.clone()),
                     account: account(&g.keys[*k].account),
+                    parts: g.keys[*k]
+                        .policy_origin
+                        .iter()
+                        .map(|o| o.address.clone())
+                        .collect(),
                 }),
                 KeyLink::External(text) | KeyLink::AwsManaged(text) => Some(Node {
                     kind: NodeKind::Key,
                     label: g.display(text),
                     address: None,
                     account: crate::model::arn::account_of(text).map(str::to_string),
+                    parts: Vec::new(),
                 }),
                 KeyLink::Unknown(_) | KeyLink::Absent => None,
             };

@@ -92,3 +92,24 @@ fn markdown_summary() {
     let linked = markdown::render_with_base(&o, &paths, "https://github.com/o/r/blob/abc/");
     assert!(linked.contains("(https://github.com/o/r/blob/abc/infra/main.tf#L12)"));
 }
+
+/// A sample plan end to end: the failing link is drawn red.
+#[test]
+fn markdown_marks_the_failing_link_of_a_sample() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new(common::bin())
+        .current_dir(dir)
+        .env_remove("GITHUB_SHA")
+        .args(["samples/ver-dst-not-enabled/bad", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.contains("(samples/ver-dst-not-enabled/bad/plan.json#L"),
+        "{md}"
+    );
+    assert!(md.contains("```mermaid"), "{md}");
+    assert!(md.contains("==>|\"❌ everything\"|"), "{md}");
+    assert!(md.contains("linkStyle 0 stroke:#d73a49"), "{md}");
+}

@@ -112,12 +112,9 @@ pub fn mermaid(topology: &Topology, failing: &HashSet<&str>) -> String {
     let mut red = Vec::new();
     for (i, e) in topology.edges.iter().enumerate() {
         let bad = failing.contains(e.replication.as_str())
-            || [e.from, e.to].iter().any(|&n| {
-                topology.nodes[n]
-                    .address
-                    .as_deref()
-                    .is_some_and(|a| failing.contains(a))
-            });
+            || [e.from, e.to]
+                .iter()
+                .any(|&n| failing.iter().any(|a| topology.nodes[n].is(a)));
         let mark = if bad { "❌ " } else { "" };
         let _ = match e.kind {
             EdgeKind::Replicates => writeln!(
@@ -234,12 +231,14 @@ mod tests {
                     label: "src".into(),
                     address: Some("aws_s3_bucket.src".into()),
                     account: Some("111111111111".into()),
+                    parts: Vec::new(),
                 },
                 Node {
                     kind: NodeKind::Bucket,
                     label: "dst\"x".into(),
                     address: None,
                     account: Some("222222222222".into()),
+                    parts: Vec::new(),
                 },
             ],
             edges: vec![Edge {

@@ -133,18 +133,21 @@ pub fn outcome(repo: &TempRepo, main_tf: &str) -> Outcome {
                 label: "src-bucket".into(),
                 address: Some("aws_s3_bucket.src".into()),
                 account: Some("111111111111".into()),
+                parts: Vec::new(),
             },
             Node {
                 kind: NodeKind::Bucket,
                 label: "dst-bucket".into(),
                 address: None,
                 account: None,
+                parts: Vec::new(),
             },
             Node {
                 kind: NodeKind::Role,
                 label: "replication".into(),
                 address: Some("aws_iam_role.replication".into()),
                 account: Some("111111111111".into()),
+                parts: Vec::new(),
             },
         ],
         edges: vec![
