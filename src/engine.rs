@@ -2,12 +2,18 @@
 
 use rayon::prelude::*;
 
+use crate::baseline::Baseline;
+use crate::config::Config;
 use crate::finding::{Finding, Severity};
 use crate::graph::Graph;
 use crate::load::{Input, LoadOptions};
-use crate::model::InputError;
+use crate::model::{InputError, Model};
+use crate::rules;
 use crate::rules::{Context, RULES, Rule, Sink};
-use crate::source::SourceDb;
+use crate::source::{Loc, SourceDb, Span};
+use crate::suppress::{self, Suppression};
+use crate::topology::Topology;
+use std::collections::HashMap;
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -16,6 +22,11 @@ pub struct Options {
     pub select: Vec<String>,
     /// Never these rule ids.
     pub ignore: Vec<String>,
+    /// `.repl-lint.toml`: its `select` applies when `select` is empty, its `ignore` adds to
+    /// `ignore`; severities and standards apply as they are.
+    pub config: Config,
+    /// Findings accepted by a baseline file.
+    pub baseline: Option<Baseline>,
 }
 
 impl Options {
@@ -34,6 +45,12 @@ pub struct Outcome {
     pub input_errors: Vec<InputError>,
     /// Notes that are neither findings nor errors.
     pub notes: Vec<InputError>,
+    /// What replicates where, for reports that draw it.
+    pub topology: Topology,
+    /// Findings removed by suppressions with a reason.
+    pub suppressed: usize,
+    /// Findings removed because the baseline accepts them.
+    pub baselined: usize,
 }
 
 impl Outcome {
@@ -52,15 +69,36 @@ impl Outcome {
 
 fn selected(rule: &dyn Rule, options: &Options) -> bool {
     let id = rule.meta().id;
-    (options.select.is_empty() || options.select.iter().any(|s| s == id))
+    let select = if options.select.is_empty() {
+        &options.config.select
+    } else {
+        &options.select
+    };
+    (select.is_empty() || select.iter().any(|s| s == id))
         && !options.ignore.iter().any(|s| s == id)
+        && !options.config.ignore.iter().any(|s| s == id)
+}
+
+/// `[severity]` overrides: only findings at the rule's own severity move, so a "cannot verify"
+/// info stays info.
+fn apply_severities(config: &Config, findings: &mut [Finding]) {
+    if config.severity.is_empty() {
+        return;
+    }
+    for f in findings {
+        if let Some(&s) = config.severity.get(f.rule.id)
+            && f.severity == f.rule.severity
+        {
+            f.severity = s;
+        }
+    }
 }
 
 pub fn run(inputs: &[Input], options: &Options) -> Outcome {
     let mut sources = SourceDb::new();
     let mut model = crate::load::load(inputs, &options.load, &mut sources);
     let graph = Graph::build(&model);
-    let cx = Context::new(&graph);
+    let cx = Context::with_config(&graph, &options.config);
     let mut findings: Vec<Finding> = RULES
         .par_iter()
         .filter(|r| selected(**r, options))
@@ -70,7 +108,14 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
             out
         })
         .collect();
+    let topology = Topology::from_graph(&graph);
     drop(graph);
+    let suppressed = apply_suppressions(&sources, &model, options, &mut findings);
+    apply_severities(&options.config, &mut findings);
+    let baselined = options
+        .baseline
+        .as_ref()
+        .map_or(0, |b| b.apply(&mut findings));
     sort_findings(&sources, &mut findings);
     // A problem of a whole configuration is found once per replication rule: keep one.
     let mut seen = std::collections::HashSet::new();
@@ -82,7 +127,110 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
         findings,
         input_errors,
         notes,
+        topology,
+        suppressed,
+        baselined,
     }
+}
+
+/// Where each resource is declared, by address: a suppression on a block covers findings about
+/// the resource declared there even when they point into another file.
+fn headers(model: &Model) -> HashMap<&str, Span> {
+    let mut out = HashMap::new();
+    let origins = model
+        .buckets
+        .iter()
+        .map(|x| &x.origin)
+        .chain(model.bucket_settings.iter().map(|x| &x.origin))
+        .chain(model.replications.iter().map(|x| &x.origin))
+        .chain(model.roles.iter().map(|x| &x.origin))
+        .chain(model.managed_policies.iter().map(|x| &x.origin))
+        .chain(model.role_policy_attachments.iter().map(|x| &x.origin))
+        .chain(model.keys.iter().map(|x| &x.origin))
+        .chain(model.key_policies.iter().map(|x| &x.origin))
+        .chain(model.aliases.iter().map(|x| &x.origin));
+    for o in origins {
+        if let Loc::Span(s) = &o.header {
+            out.entry(o.address.as_str()).or_insert(*s);
+        }
+    }
+    out
+}
+
+fn covers(s: &Suppression, span: Option<Span>) -> bool {
+    span.is_some_and(|p| p.file == s.file && s.scope.contains(&p.start))
+}
+
+/// Removes the findings that suppressions with a reason cover; reports suppressions without a
+/// reason (not applied) and rule ids a suppression names but that reported nothing there.
+fn apply_suppressions(
+    sources: &SourceDb,
+    model: &Model,
+    options: &Options,
+    findings: &mut Vec<Finding>,
+) -> usize {
+    let suppressions = suppress::scan(sources);
+    if suppressions.is_empty() {
+        return 0;
+    }
+    let headers = headers(model);
+    let mut used: Vec<Vec<bool>> = suppressions
+        .iter()
+        .map(|s| vec![false; s.rules.len()])
+        .collect();
+    let before = findings.len();
+    findings.retain(|f| {
+        let primary = sources.resolve(&f.primary);
+        let header = headers.get(f.resource.as_str()).copied();
+        let mut keep = true;
+        for (si, s) in suppressions.iter().enumerate() {
+            if s.reason.is_none() || !(covers(s, primary) || covers(s, header)) {
+                continue;
+            }
+            if let Some(ri) = s.rules.iter().position(|r| r == f.rule.id) {
+                used[si][ri] = true;
+                keep = false;
+            }
+        }
+        keep
+    });
+    let removed = before - findings.len();
+    let no_reason = rules::by_id("std-suppression-no-reason").filter(|r| selected(*r, options));
+    let unused = rules::by_id("std-suppression-unused").filter(|r| selected(*r, options));
+    for (si, s) in suppressions.iter().enumerate() {
+        let path = sources.path(s.file).display().to_string();
+        let mut out = Vec::new();
+        match (&s.reason, no_reason, unused) {
+            (None, Some(rule), _) => {
+                Sink::new(rule.meta(), &mut out)
+                    .report(&s.loc, format!("suppression of {} gives no reason, so it is not applied", s.rules.join(", ")))
+                    .label("add the reason after the rule ids")
+                    .help("`# repl-lint:ignore=RULE why this is acceptable` (CloudFormation: `reason:` next to `id:`)")
+                    .resource(path)
+                    .discriminator(s.rules.join(","));
+            }
+            (Some(_), _, Some(rule)) => {
+                for (ri, id) in s.rules.iter().enumerate() {
+                    if used[si][ri] {
+                        continue;
+                    }
+                    let message = if rules::by_id(id).is_none() {
+                        format!("suppression names `{id}`, which is not a rule")
+                    } else {
+                        format!("suppression of `{id}` suppresses nothing")
+                    };
+                    Sink::new(rule.meta(), &mut out)
+                        .report(&s.loc, message)
+                        .label("remove it, or correct the rule id")
+                        .resource(path.clone())
+                        .discriminator(id.clone());
+                }
+            }
+            _ => {}
+        }
+        findings.extend(out);
+    }
+    removed
 }
 
 /// Deterministic order: by file, position, rule.
@@ -103,4 +251,180 @@ fn sort_findings(sources: &SourceDb, findings: &mut [Finding]) {
     let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
     let sorted: Vec<Finding> = order.iter().map(|&i| findings[i].clone()).collect();
     findings.clone_from_slice(&sorted);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::by_id;
+
+    #[test]
+    fn config_selects_ignores_and_sets_severities() {
+        let config = crate::config::parse(
+            std::path::Path::new(".repl-lint.toml"),
+            "select = [\"ver-src-not-enabled\", \"ver-dst-not-enabled\"]\nignore = [\"ver-dst-not-enabled\"]\n[severity]\nver-src-not-enabled = \"warning\"\n",
+        )
+        .unwrap();
+        let mut options = Options {
+            config,
+            ..Options::default()
+        };
+        let src = by_id("ver-src-not-enabled").unwrap();
+        let dst = by_id("ver-dst-not-enabled").unwrap();
+        let other = by_id("rtc-requires-metrics").unwrap();
+        assert!(selected(src, &options));
+        assert!(!selected(dst, &options));
+        assert!(!selected(other, &options));
+        options.select = vec!["rtc-requires-metrics".into()];
+        assert!(
+            selected(other, &options),
+            "the command line wins over the file"
+        );
+
+        let finding = |severity| Finding {
+            rule: src.meta(),
+            severity,
+            message: String::new(),
+            primary: Default::default(),
+            label: String::new(),
+            related: Vec::new(),
+            help: None,
+            resource: String::new(),
+            discriminator: String::new(),
+        };
+        let mut findings = vec![finding(Severity::Error), finding(Severity::Info)];
+        apply_severities(&options.config, &mut findings);
+        assert_eq!(findings[0].severity, Severity::Warning);
+        assert_eq!(
+            findings[1].severity,
+            Severity::Info,
+            "cannot-verify stays info"
+        );
+    }
+
+    fn finding(id: &str, loc: Loc, resource: &str) -> Finding {
+        Finding {
+            rule: by_id(id).unwrap().meta(),
+            severity: Severity::Error,
+            message: "m".into(),
+            primary: loc,
+            label: String::new(),
+            related: Vec::new(),
+            help: None,
+            resource: resource.into(),
+            discriminator: String::new(),
+        }
+    }
+
+    #[test]
+    fn suppressions_apply_with_reason_and_report_the_rest() {
+        let text = "# repl-lint:ignore=ver-src-not-enabled,rtc-requires-metrics versioning comes from an SCP\nresource \"aws_s3_bucket\" \"src\" {\n  bucket = \"src\"\n}\n# repl-lint:ignore=ver-dst-not-enabled\nresource \"aws_s3_bucket\" \"dst\" {\n  bucket = \"dst\"\n}\n";
+        let mut sources = SourceDb::new();
+        let f = sources.add("main.tf", text);
+        let other = sources.add("other.tf", "x");
+        let at = |needle: &str| {
+            let s = text.find(needle).unwrap();
+            Loc::span(f, s, s + needle.len())
+        };
+        let mut model = Model::default();
+        model.buckets.push(crate::model::Bucket {
+            origin: crate::model::Origin {
+                address: "aws_s3_bucket.src".into(),
+                file: f,
+                header: at("resource \"aws_s3_bucket\" \"src\""),
+                format: crate::model::Format::Terraform,
+            },
+            name: Default::default(),
+            arn: Default::default(),
+            account: Default::default(),
+            region: Default::default(),
+            settings: Default::default(),
+        });
+        let mut findings = vec![
+            // Inside the covered block.
+            finding("ver-src-not-enabled", at("\"src\"\n"), "aws_s3_bucket.src"),
+            // In another file, about the covered resource.
+            finding(
+                "ver-src-not-enabled",
+                Loc::span(other, 0, 1),
+                "aws_s3_bucket.src",
+            ),
+            // Same block, rule not named.
+            finding("kms-opt-in-missing", at("\"src\"\n"), "aws_s3_bucket.src"),
+            // Named, but the suppression has no reason.
+            finding("ver-dst-not-enabled", at("\"dst\"\n"), "aws_s3_bucket.dst"),
+        ];
+        let removed = apply_suppressions(&sources, &model, &Options::default(), &mut findings);
+        assert_eq!(removed, 2);
+        let ids: Vec<&str> = findings.iter().map(|f| f.rule.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "kms-opt-in-missing",
+                "ver-dst-not-enabled",
+                "std-suppression-unused",
+                "std-suppression-no-reason"
+            ]
+        );
+        assert!(
+            findings[2]
+                .message
+                .contains("`rtc-requires-metrics` suppresses nothing")
+        );
+        let ignore = Options {
+            ignore: vec![
+                "std-suppression-unused".into(),
+                "std-suppression-no-reason".into(),
+            ],
+            ..Options::default()
+        };
+        let mut again = findings[..2].to_vec();
+        apply_suppressions(&sources, &model, &ignore, &mut again);
+        assert_eq!(again.len(), 2);
+    }
+
+    #[test]
+    fn baseline_accepts_by_fingerprint_not_line() {
+        let mut sources = SourceDb::new();
+        let f = sources.add("main.tf", "a\nb\nc\n");
+        let today = vec![
+            finding(
+                "ver-src-not-enabled",
+                Loc::span(f, 0, 1),
+                "aws_s3_bucket.src",
+            ),
+            finding(
+                "ver-src-not-enabled",
+                Loc::span(f, 0, 1),
+                "aws_s3_bucket.src",
+            ),
+        ];
+        let b = Baseline::parse(&Baseline::from_findings(&today).to_json()).unwrap();
+        assert_eq!(b.findings.values().next().unwrap().count, 2);
+        let mut later = vec![
+            finding(
+                "ver-src-not-enabled",
+                Loc::span(f, 4, 5),
+                "aws_s3_bucket.src",
+            ),
+            finding(
+                "ver-src-not-enabled",
+                Loc::span(f, 2, 3),
+                "aws_s3_bucket.src",
+            ),
+            finding(
+                "ver-src-not-enabled",
+                Loc::span(f, 2, 3),
+                "aws_s3_bucket.src",
+            ),
+            finding(
+                "ver-dst-not-enabled",
+                Loc::span(f, 2, 3),
+                "aws_s3_bucket.dst",
+            ),
+        ];
+        assert_eq!(b.apply(&mut later), 2);
+        assert_eq!(later.len(), 2, "a third copy and a new finding remain");
+        assert!(Baseline::parse("{\"version\": 2, \"findings\": {}}").is_err());
+    }
 }

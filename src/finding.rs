@@ -60,4 +60,20 @@ impl Finding {
     pub fn identity(&self) -> String {
         format!("{}|{}|{}", self.rule.id, self.resource, self.discriminator)
     }
+
+    /// The identity hashed: what SARIF `partialFingerprints` and baselines store, so that a
+    /// finding keeps its fingerprint when unrelated lines move it.
+    pub fn fingerprint(&self) -> String {
+        fingerprint(&self.identity())
+    }
+}
+
+/// 64-bit FNV-1a in hex: stable across Rust versions and platforms, unlike `std`'s hashers.
+pub fn fingerprint(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }

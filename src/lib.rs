@@ -1,5 +1,7 @@
 //! repl-lint: proves before apply that Amazon S3 replication will work.
 
+pub mod baseline;
+pub mod config;
 pub mod engine;
 pub mod finding;
 pub mod graph;
@@ -9,4 +11,6 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod syntax;
+pub mod topology;

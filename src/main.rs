@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use repl_lint::baseline::Baseline;
 use repl_lint::engine::{self, Options};
 use repl_lint::finding::Severity;
 use repl_lint::load::{Input, LoadOptions};
@@ -72,12 +73,36 @@ struct CheckArgs {
     /// Never color the output.
     #[arg(long)]
     no_color: bool,
+    /// The repository root that SARIF, GitHub and Markdown paths are relative to.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// The configuration file (default: `.repl-lint.toml` in the working directory or above).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Accept the findings recorded in this baseline file (by fingerprint).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file, and exit 0 unless an input fails.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Also write the Markdown summary to this file (for `$GITHUB_STEP_SUMMARY`).
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
+    /// Also write SARIF to this file (whatever `--format` says).
+    #[arg(long, value_name = "FILE")]
+    sarif: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// A Markdown summary for `$GITHUB_STEP_SUMMARY` or a pull-request comment.
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -167,10 +192,33 @@ fn check(args: CheckArgs) -> ExitCode {
             "no input: pass a plan (`terraform show -json plan.out > plan.json`), a directory or a template",
         );
     }
-    let load = match load_options(&args) {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let config = match repl_lint::config::load(args.config.as_deref(), &cwd) {
+        Ok(c) => c,
+        Err(e) => {
+            eprint!("{}", e.render());
+            return ExitCode::from(2);
+        }
+    };
+    let baseline = match &args.baseline {
+        None => None,
+        Some(file) => match std::fs::read_to_string(file)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Baseline::parse(&t))
+        {
+            Ok(b) => Some(b),
+            Err(e) => return usage_error(&format!("baseline {}: {e}", file.display())),
+        },
+    };
+    let mut load = match load_options(&args) {
         Ok(o) => o,
         Err(e) => return usage_error(&e),
     };
+    for (name, id) in &config.accounts {
+        load.accounts
+            .entry(name.clone())
+            .or_insert_with(|| id.clone());
+    }
     let mut inputs = Vec::new();
     for p in &args.paths {
         if p.as_os_str() == "-" {
@@ -187,17 +235,45 @@ fn check(args: CheckArgs) -> ExitCode {
         load,
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        config,
+        baseline,
     };
     let outcome = engine::run(&inputs, &options);
     let color =
         !args.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+    let paths = report::RepoPaths::new(&outcome.sources, &args.root);
     let text = match args.format {
         Format::Human => report::human::render(&outcome, color),
         Format::Json => report::json::render(&outcome),
+        Format::Sarif => report::sarif::render(&outcome, &paths),
+        Format::Github => report::github::render(&outcome, &paths),
+        Format::Markdown => report::markdown::render(&outcome, &paths),
     };
     write_out(&text);
+    if let Some(file) = &args.sarif
+        && let Err(e) = std::fs::write(file, report::sarif::render(&outcome, &paths))
+    {
+        return usage_error(&format!("cannot write {}: {e}", file.display()));
+    }
+    if let Some(file) = &args.summary
+        && let Err(e) = std::fs::write(file, report::markdown::render(&outcome, &paths))
+    {
+        return usage_error(&format!("cannot write {}: {e}", file.display()));
+    }
     if outcome.has_input_errors() {
         return ExitCode::from(2);
+    }
+    if let Some(file) = &args.write_baseline {
+        let baseline = Baseline::from_findings(&outcome.findings);
+        if let Err(e) = std::fs::write(file, baseline.to_json()) {
+            return usage_error(&format!("cannot write {}: {e}", file.display()));
+        }
+        eprintln!(
+            "repl-lint: recorded {} finding(s) in {}",
+            outcome.findings.len(),
+            file.display()
+        );
+        return ExitCode::SUCCESS;
     }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),

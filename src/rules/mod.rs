@@ -19,6 +19,7 @@ pub mod ownership;
 pub mod policy_hygiene;
 pub mod rtc;
 pub mod source_permissions;
+pub mod standards;
 pub mod trust;
 pub mod versioning;
 
@@ -51,13 +52,21 @@ pub trait Rule: Send + Sync {
 /// What a rule may look at.
 pub struct Context<'a> {
     pub graph: &'a Graph<'a>,
+    /// `.repl-lint.toml`: the standards rules read their settings here.
+    pub config: &'a crate::config::Config,
     checked: std::sync::OnceLock<Vec<access::Checked>>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(graph: &'a Graph<'a>) -> Context<'a> {
+        static EMPTY: crate::config::Config = crate::config::Config::EMPTY;
+        Context::with_config(graph, &EMPTY)
+    }
+
+    pub fn with_config(graph: &'a Graph<'a>, config: &'a crate::config::Config) -> Context<'a> {
         Context {
             graph,
+            config,
             checked: std::sync::OnceLock::new(),
         }
     }

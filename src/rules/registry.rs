@@ -47,6 +47,14 @@ pub static RULES: &[&dyn Rule] = &[
     &denies::DenyNetworkOrigin,
     &denies::DenyPermissionsBoundary,
     &denies::DenyScp,
+    &standards::StdRequireRtc,
+    &standards::StdRequireReplicaKms,
+    &standards::StdAllowedDestinationAccounts,
+    &standards::StdAllowedDestinationRegions,
+    &standards::StdRequireDeleteMarkerReplication,
+    &standards::StdRequireStorageClass,
+    &standards::StdSuppressionNoReason,
+    &standards::StdSuppressionUnused,
 ];
 
 /// The rule with this id.
