@@ -253,6 +253,8 @@ fn learn_from_data_sources(
         let attr = match (item.mode, item.type_) {
             ("data", "aws_caller_identity") => "account_id",
             ("data", "aws_region") => "name",
+            // A role or key is created in its provider's account: its ARN names the account.
+            ("managed", "aws_iam_role" | "aws_kms_key") => "arn",
             _ => continue,
         };
         let Ok(values) = serde_json::from_str::<Json>(item.values.get()) else {
@@ -263,7 +265,11 @@ fn learn_from_data_sources(
         };
         let key = provider_key(item, index);
         let loc = item.values_path.key(attr).loc(file);
-        if attr == "account_id" {
+        if attr == "arn" {
+            if let Some(account) = crate::model::arn::account_of(v) {
+                providers.learn_account(&key, account.to_string(), loc);
+            }
+        } else if attr == "account_id" {
             providers.learn_account(&key, v.clone(), loc);
         } else {
             providers.learn_region(&key, v.clone(), loc);
