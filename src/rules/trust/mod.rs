@@ -36,6 +36,17 @@ pub fn trusts_s3(policy: &Policy) -> bool {
     })
 }
 
+/// Whether an Allow names a service principal computed from values not known before apply
+/// (`s3.${data.aws_partition.current.dns_suffix}`): it may well be S3.
+pub fn maybe_s3(policy: &Policy) -> bool {
+    policy.statements.iter().any(|st| {
+        st.effect == Some(Effect::Allow)
+            && covers_action(st, "sts:AssumeRole")
+            && matches!(&st.principal, Some(PrincipalSpec::Principal(items))
+                if items.iter().any(|p| p.kind == PrincipalType::Service && crate::iam::atom::contains_atoms(&p.value.text)))
+    })
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();

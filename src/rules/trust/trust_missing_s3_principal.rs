@@ -1,7 +1,7 @@
 use crate::graph::DocState;
 use crate::rules::prelude::*;
 
-use super::{replication_trusts, trusts_s3, wrong_s3_forms};
+use super::{maybe_s3, replication_trusts, trusts_s3, wrong_s3_forms};
 
 declare_rule! {
     /// The replication role's trust policy does not let Amazon S3 assume it.
@@ -44,6 +44,15 @@ impl Rule for TrustMissingS3Principal {
             match &g.doc(id).state {
                 DocState::Parsed { policy, .. } => {
                     if trusts_s3(policy) || !wrong_s3_forms(policy).is_empty() {
+                        continue;
+                    }
+                    if maybe_s3(policy) {
+                        sink.cannot_verify(
+                            &g.doc(id).doc.loc,
+                            format!("whether the service principal in the trust policy of `{}` is s3.amazonaws.com (it is computed)", origin.address),
+                            "give the provider a region (its partition decides the DNS suffix), or write \"s3.amazonaws.com\"",
+                        )
+                        .resource(origin.address.as_str());
                         continue;
                     }
                     sink.report(&g.doc(id).doc.loc, format!("the trust policy of replication role `{}` does not let s3.amazonaws.com assume it", origin.address))
