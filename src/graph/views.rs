@@ -145,6 +145,19 @@ fn merge_settings<'m>(
 
 pub(super) fn build_buckets(g: &mut Graph<'_>) {
     let model = g.model;
+    // Settings resources joined to their bucket first, so each view is built in one go.
+    let mut settings_of: Vec<Vec<usize>> = vec![Vec::new(); model.buckets.len()];
+    for (si, s) in model.bucket_settings.iter().enumerate() {
+        match g.bucket_by_value(&s.bucket) {
+            Link::Found(bi) => settings_of[bi].push(si),
+            _ => {
+                // A policy for a bucket outside the input still gets its hygiene checked.
+                if let Some(doc) = &s.settings.policy {
+                    g.add_doc(doc, DocOwner::BucketPolicy, s.origin.address.clone());
+                }
+            }
+        }
+    }
     for (i, b) in model.buckets.iter().enumerate() {
         let mut view = BucketView {
             index: i,
@@ -176,62 +189,17 @@ pub(super) fn build_buckets(g: &mut Graph<'_>) {
             settings_resources: Vec::new(),
         };
         merge_settings(&mut view, &b.settings, &b.origin, g, &b.origin.address);
-        g.buckets.push(view);
-    }
-    for (si, s) in model.bucket_settings.iter().enumerate() {
-        match g.bucket_by_value(&s.bucket) {
-            Link::Found(bi) => {
-                let owner = s.origin.address.clone();
-                let mut view = std::mem::replace(&mut g.buckets[bi], placeholder_view(model, bi));
-                merge_settings(&mut view, &s.settings, &s.origin, g, &owner);
-                view.settings_resources.push(si);
-                if view.account.known().is_none()
-                    && let Resolved::Known(a) = g.resolver.resolve(&s.expected_owner)
-                {
-                    view.account = Resolved::Known(a);
-                }
-                g.buckets[bi] = view;
-            }
-            _ => {
-                // A policy for a bucket outside the input still gets its hygiene checked.
-                if let Some(doc) = &s.settings.policy {
-                    g.add_doc(doc, DocOwner::BucketPolicy, s.origin.address.clone());
-                }
+        for &si in &settings_of[i] {
+            let s = &model.bucket_settings[si];
+            merge_settings(&mut view, &s.settings, &s.origin, g, &s.origin.address);
+            view.settings_resources.push(si);
+            if view.account.concrete().is_none()
+                && let Resolved::Known(a) = g.resolver.resolve(&s.expected_owner)
+            {
+                view.account = Resolved::Known(a);
             }
         }
-    }
-}
-
-fn placeholder_view(model: &crate::model::Model, i: usize) -> BucketView<'_> {
-    let b = &model.buckets[i];
-    BucketView {
-        index: i,
-        bucket: b,
-        name: Resolved::Absent,
-        arn: Resolved::Absent,
-        account: Resolved::Absent,
-        region: Resolved::Absent,
-        versioning: Setting {
-            value: &b.settings.versioning,
-            origin: &b.origin,
-        },
-        object_lock: Setting {
-            value: &b.settings.object_lock,
-            origin: &b.origin,
-        },
-        ownership: Setting {
-            value: &b.settings.ownership,
-            origin: &b.origin,
-        },
-        request_payer: Setting {
-            value: &b.settings.request_payer,
-            origin: &b.origin,
-        },
-        sse: None,
-        public_access_block: None,
-        policy: None,
-        policy_origin: None,
-        settings_resources: Vec::new(),
+        g.buckets.push(view);
     }
 }
 
