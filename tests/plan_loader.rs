@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use repl_lint::load::{Input, LoadOptions, load};
-use repl_lint::model::{Model, PolicyContent, Value, Versioning};
+use repl_lint::model::{Model, PolicyContent, Versioning};
 use repl_lint::source::SourceDb;
 
 fn data(name: &str) -> PathBuf {
