@@ -203,26 +203,31 @@ pub(super) fn build_buckets(g: &mut Graph<'_>) {
     }
 }
 
+/// A literal value, else the part of a literal ARN that states it, else the value as resolved.
+fn or_from_arn(value: Resolved, arn: &Resolved, part: fn(&str) -> Option<&str>) -> Resolved {
+    if value.concrete().is_some() {
+        return value;
+    }
+    match arn.concrete().and_then(part) {
+        Some(p) => Resolved::Known(p.to_string()),
+        None => value,
+    }
+}
+
 pub(super) fn build_keys(g: &mut Graph<'_>) {
     let model = g.model;
     for (i, k) in model.keys.iter().enumerate() {
         let arn = g.resolver.key_arn(i);
-        let account = match g.resolver.resolve_account(&k.account) {
-            Resolved::Known(a) => Resolved::Known(a),
-            other => arn
-                .concrete()
-                .and_then(crate::model::arn::account_of)
-                .map(|a| Resolved::Known(a.to_string()))
-                .unwrap_or(other),
-        };
-        let region = match g.resolver.resolve(&k.region) {
-            Resolved::Known(r) => Resolved::Known(r),
-            other => arn
-                .concrete()
-                .and_then(crate::model::arn::region_of)
-                .map(|r| Resolved::Known(r.to_string()))
-                .unwrap_or(other),
-        };
+        let account = or_from_arn(
+            g.resolver.resolve_account(&k.account),
+            &arn,
+            crate::model::arn::account_of,
+        );
+        let region = or_from_arn(
+            g.resolver.resolve(&k.region),
+            &arn,
+            crate::model::arn::region_of,
+        );
         let policy = k
             .policy
             .as_ref()
@@ -250,14 +255,11 @@ pub(super) fn build_roles(g: &mut Graph<'_>) {
     let model = g.model;
     for (i, r) in model.roles.iter().enumerate() {
         let arn = g.resolver.role_arn(i);
-        let account = match g.resolver.resolve_account(&r.account) {
-            Resolved::Known(a) => Resolved::Known(a),
-            other => arn
-                .concrete()
-                .and_then(crate::model::arn::account_of)
-                .map(|a| Resolved::Known(a.to_string()))
-                .unwrap_or(other),
-        };
+        let account = or_from_arn(
+            g.resolver.resolve_account(&r.account),
+            &arn,
+            crate::model::arn::account_of,
+        );
         let owner = r.origin.address.clone();
         let trust = r
             .trust

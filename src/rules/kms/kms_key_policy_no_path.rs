@@ -1,5 +1,4 @@
 use crate::graph::Tri;
-use crate::rules::access::{Gap, Side, gaps};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -29,27 +28,8 @@ impl Rule for KmsKeyPolicyNoPath {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
-        for c in cx.checked() {
-            if !matches!(c.need.side, Side::SourceKey | Side::DestinationKey)
-                || c.need.action == "kms:GenerateDataKey"
-            {
-                continue;
-            }
+        for (c, loc) in super::key_policy_gaps(cx, Tri::Yes) {
             let role = &g.roles[c.role];
-            let same = Graph::same_account(
-                &role.account,
-                &Resolved::Known(c.need.owner.clone().unwrap_or_default()),
-            );
-            if same != Tri::Yes
-                || !gaps(g, &c.decision)
-                    .iter()
-                    .any(|gap| matches!(gap, Gap::ResourcePolicy))
-            {
-                continue;
-            }
-            let Some(loc) = crate::rules::grants::resource_policy_loc(g, c) else {
-                continue;
-            };
             sink.report(
                 &loc,
                 format!(
@@ -59,10 +39,7 @@ impl Rule for KmsKeyPolicyNoPath {
                 ),
             )
             .label("no statement for the role or the account root")
-            .help(format!(
-                "add to the key policy:\n{}",
-                crate::rules::access::allow_statement(g, role.arn.known(), &["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"], "*")
-            ))
+            .help(super::key_policy_fix(g, role.arn.known()))
             .resource(c.need.grant.as_str())
             .discriminator(c.need.action);
         }
