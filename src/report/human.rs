@@ -197,7 +197,11 @@ fn finding_diagnostic<'a>(sources: &'a SourceDb, f: &Finding) -> Rendered<'a> {
         let Some(span) = sources.resolve(&r.loc) else {
             continue;
         };
-        if Some(span.file) == primary.map(|p| p.file) {
+        // On a long line (a one-line plan) every label gets its own short excerpt.
+        let near_primary = primary.is_some_and(|p| {
+            p.file == span.file && !source_of(sources, p.file).is_long(p.start as usize)
+        });
+        if near_primary {
             labels.push(label(sources, span, &r.message));
         } else {
             related.push(Rendered {
