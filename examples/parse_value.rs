@@ -9,5 +9,9 @@ fn main() {
     let start = std::time::Instant::now();
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-    println!("{:.3} s ({} top-level keys)", start.elapsed().as_secs_f64(), value.as_object().map_or(0, |o| o.len()));
+    println!(
+        "{:.3} s ({} top-level keys)",
+        start.elapsed().as_secs_f64(),
+        value.as_object().map_or(0, |o| o.len())
+    );
 }
