@@ -1093,3 +1093,42 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn template_rules_pin_account_and_region() {
+    let text = r#"
+Rules:
+  OnlyInAccount:
+    Assertions:
+      - Assert: !Equals [!Ref AWS::AccountId, "111111111111"]
+      - Assert: !Equals ["us-east-1", !Ref AWS::Region]
+  OnlyInProd:
+    RuleCondition: !Equals [!Ref Env, prod]
+    Assertions:
+      - Assert: !Equals [!Ref AWS::AccountId, "999999999999"]
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: r
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub "b-${AWS::AccountId}-${AWS::Region}"
+"#;
+    let (model, _) = load_one("pinned.yaml", text);
+    no_errors(&model);
+    assert_eq!(known(&model.buckets[0].account), "111111111111");
+    assert_eq!(known(&model.buckets[0].name), "b-111111111111-us-east-1");
+    assert_eq!(
+        known(&model.roles[0].arn),
+        "arn:aws:iam::111111111111:role/r"
+    );
+    // --account still wins over the template's rules.
+    let mut options = LoadOptions::default();
+    options
+        .accounts
+        .insert("pinned".into(), "222222222222".into());
+    let (model, _) = load_texts(&[("pinned.yaml", text)], &options);
+    assert_eq!(known(&model.buckets[0].account), "222222222222");
+}

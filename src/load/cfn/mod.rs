@@ -212,9 +212,20 @@ fn load_texts(items: &[(Pending, &str)], options: &LoadOptions) -> Model {
             Err(e) => model.input_errors.push(e),
         }
     }
+    // A template's `Rules` may pin the account and region it deploys to; `--account` and
+    // `--region` still win.
+    let stacks: Vec<StackInfo> = parsed
+        .iter()
+        .map(|(pending, _, root)| pinned(&pending.stack, root))
+        .collect();
+    let parsed: Vec<_> = parsed
+        .iter()
+        .zip(&stacks)
+        .map(|((pending, text, root), stack)| (*pending, stack, *text, root))
+        .collect();
     let no_imports = HashMap::new();
     let mut exports = HashMap::new();
-    for (pending, text, root) in &parsed {
+    for (pending, stack, text, root) in &parsed {
         let template = Template {
             file: pending.file,
             text,
@@ -224,9 +235,9 @@ fn load_texts(items: &[(Pending, &str)], options: &LoadOptions) -> Model {
             options,
             imports: &no_imports,
         };
-        template.exports(&pending.stack, &mut exports);
+        template.exports(stack, &mut exports);
     }
-    for (pending, text, root) in &parsed {
+    for (pending, stack, text, root) in &parsed {
         let template = Template {
             file: pending.file,
             text,
@@ -236,9 +247,55 @@ fn load_texts(items: &[(Pending, &str)], options: &LoadOptions) -> Model {
             options,
             imports: &exports,
         };
-        template.emit(&pending.stack, HashMap::new(), 0, &mut model);
+        template.emit(stack, HashMap::new(), 0, &mut model);
     }
     model
+}
+
+/// The stack with the account and region its template's `Rules` pin when they are not given:
+/// an unconditional assertion `Fn::Equals` of `Ref AWS::AccountId` (or `AWS::Region`) and a
+/// literal, the way a template refuses to deploy anywhere else.
+fn pinned(stack: &StackInfo, root: &Node) -> StackInfo {
+    let mut stack = stack.clone();
+    let Some(rules) = root.get("Rules") else {
+        return stack;
+    };
+    for (_, rule) in rules.entries() {
+        if rule.get("RuleCondition").is_some() {
+            continue;
+        }
+        let assertions = rule
+            .get("Assertions")
+            .and_then(Node::as_list)
+            .unwrap_or(&[]);
+        for assertion in assertions {
+            let Some([a, b]) = assertion
+                .get("Assert")
+                .and_then(|e| e.get("Fn::Equals"))
+                .and_then(Node::as_list)
+                .and_then(|l| <&[Node; 2]>::try_from(l).ok())
+            else {
+                continue;
+            };
+            for (r, literal) in [(a, b), (b, a)] {
+                let (Some(pseudo), Some(value)) =
+                    (r.get("Ref").and_then(Node::as_str), literal.as_str())
+                else {
+                    continue;
+                };
+                match pseudo {
+                    "AWS::AccountId" if stack.account.is_none() => {
+                        stack.account = Some(value.to_string())
+                    }
+                    "AWS::Region" if stack.region.is_none() => {
+                        stack.region = Some(value.to_string())
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    stack
 }
 
 /// One parsed template with what its evaluation needs.
