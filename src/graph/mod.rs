@@ -81,6 +81,8 @@ pub struct Graph<'m> {
     bucket_by_name: HashMap<String, usize>,
     role_by_arn: HashMap<String, usize>,
     key_by_name: HashMap<String, usize>,
+    /// Managed policies by ARN (or the atom standing for an ARN known only after apply).
+    policy_by_arn: HashMap<String, usize>,
     doc_index: HashMap<(usize, DocOwner), DocId>,
     statement_index: HashMap<crate::source::Loc, (DocId, usize)>,
     /// AWS's default key policy per key account, for keys without an explicit policy.
@@ -106,6 +108,7 @@ impl<'m> Graph<'m> {
             bucket_by_name: HashMap::new(),
             role_by_arn: HashMap::new(),
             key_by_name: HashMap::new(),
+            policy_by_arn: HashMap::new(),
             doc_index: HashMap::new(),
             statement_index: HashMap::new(),
             default_key_policies: HashMap::new(),
@@ -124,6 +127,12 @@ impl<'m> Graph<'m> {
 
     fn index_entities(&mut self) {
         let model = self.model;
+        for (i, p) in model.managed_policies.iter().enumerate() {
+            let reference = crate::syntax::Reference::new(p.origin.address.as_str(), "arn");
+            if let Resolved::Known(arn) = self.resolver.resolve_ref(&reference) {
+                self.policy_by_arn.entry(arn).or_insert(i);
+            }
+        }
         for i in 0..model.buckets.len() {
             if let Resolved::Known(name) = self.resolver.bucket_name(i) {
                 self.bucket_by_name.entry(name).or_insert(i);

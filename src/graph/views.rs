@@ -357,18 +357,10 @@ fn managed_policy_by_value(g: &Graph<'_>, value: &Value<String>) -> Link<usize> 
         return Link::Found(i);
     }
     match g.resolver.resolve(value) {
-        Resolved::Known(text) => {
-            for (i, _) in g.model.managed_policies.iter().enumerate() {
-                let arn = g.resolver.resolve_ref(&crate::syntax::Reference::new(
-                    g.model.managed_policies[i].origin.address.as_str(),
-                    "arn",
-                ));
-                if arn.known() == Some(text.as_str()) {
-                    return Link::Found(i);
-                }
-            }
-            Link::External(text)
-        }
+        Resolved::Known(text) => match g.policy_by_arn.get(&text) {
+            Some(&i) => Link::Found(i),
+            None => Link::External(text),
+        },
         Resolved::Unknown(w) => Link::Unknown(w),
         Resolved::Absent => Link::Absent,
     }

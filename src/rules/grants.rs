@@ -70,22 +70,6 @@ pub fn substitute_allowed(g: &Graph<'_>, c: &Checked) -> bool {
         && access::decide_with_action(g, c, "s3:GetObjectVersion").is_allow()
 }
 
-/// Needs with one of `actions` that the resource policy (bucket or key policy) does not grant.
-pub fn resource_gaps<'c>(cx: &'c Context<'_>, actions: &[&str]) -> Vec<Group<'c>> {
-    let g = cx.graph;
-    group(
-        cx.checked()
-            .iter()
-            .filter(|c| actions.contains(&c.need.action))
-            .filter(|c| {
-                access::gaps(g, &c.decision)
-                    .iter()
-                    .any(|gap| matches!(gap, Gap::ResourcePolicy))
-            })
-            .map(|c| (c, None)),
-    )
-}
-
 /// Needs with one of `actions` whose outcome cannot be told from the input.
 pub fn undecided<'c>(cx: &'c Context<'_>, actions: &[&str]) -> Vec<Group<'c>> {
     let g = cx.graph;
