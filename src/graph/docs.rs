@@ -168,10 +168,26 @@ impl<'m> Graph<'m> {
 }
 
 /// Documents that no bucket, role or key holds: data sources, organization policies and bare
-/// policy files still get their hygiene checked.
+/// policy files still get their hygiene checked. A data source that an attached document reads
+/// (`policy = data.x.json`) is checked there only, so its findings are not reported twice under
+/// two addresses.
 pub(super) fn collect_unowned(g: &mut Graph<'_>) {
     let model = g.model;
-    for d in &model.documents {
+    let attached: std::collections::HashSet<usize> = g
+        .docs
+        .iter()
+        .filter_map(|d| match &d.doc.content {
+            PolicyContent::Ref(r) => match g.resolver.entity(&r.target) {
+                Some(Entity::Document(i)) => Some(i),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    for (i, d) in model.documents.iter().enumerate() {
+        if attached.contains(&i) {
+            continue;
+        }
         g.add_doc(&d.document, DocOwner::Unattached, d.origin.address.clone());
     }
     for p in &model.org_policies {

@@ -203,3 +203,12 @@ pub fn resource_policy_loc(g: &Graph<'_>, c: &Checked) -> Option<Loc> {
         _ => None,
     }
 }
+
+/// The address of the resource holding the resource policy (the key, not its ARN, which is a
+/// reference until apply in Terraform sources), else the granted resource.
+pub fn resource_policy_address(g: &Graph<'_>, c: &Checked) -> String {
+    match &c.need.resource_policy {
+        access::ResourcePolicy::Doc(id) => g.doc(*id).address.clone(),
+        _ => c.need.grant.to_string(),
+    }
+}

@@ -54,7 +54,7 @@ impl Rule for KmsDstGeneratedatakey {
                     "add to the key policy:\n{}",
                     crate::rules::access::allow_statement(g, g.roles[c.role].arn.known(), &["kms:Encrypt", "kms:GenerateDataKey"], "*")
                 ))
-                .resource(c.need.grant.as_str())
+                .resource(crate::rules::grants::resource_policy_address(g, c))
                 .discriminator("key-policy");
         }
     }

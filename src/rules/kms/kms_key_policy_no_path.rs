@@ -40,7 +40,7 @@ impl Rule for KmsKeyPolicyNoPath {
             )
             .label("no statement for the role or the account root")
             .help(super::key_policy_fix(g, role.arn.known()))
-            .resource(c.need.grant.as_str())
+            .resource(crate::rules::grants::resource_policy_address(g, c))
             .discriminator(c.need.action);
         }
     }

@@ -43,7 +43,7 @@ impl Rule for KmsXacctBothSides {
             )
             .label("no statement for the role or its account")
             .help(super::key_policy_fix(g, role.arn.known()))
-            .resource(c.need.grant.as_str())
+            .resource(crate::rules::grants::resource_policy_address(g, c))
             .discriminator(c.need.action);
         }
     }
