@@ -13,53 +13,9 @@ use repl_lint::engine::{self, Options};
 use repl_lint::finding::Severity;
 use repl_lint::load::Input;
 
-/// The tier 1 rules of the catalogue, plus `srcp-getobjectversion-substitute`.
-const TIER1: &[&str] = &[
-    "pol-json-invalid",
-    "pol-version-invalid",
-    "pol-object-arn-no-wildcard",
-    "pol-resource-policy-principal-missing",
-    "ver-src-not-enabled",
-    "ver-dst-not-enabled",
-    "rc-role-not-role-arn",
-    "rc-dest-not-bucket-arn",
-    "rc-dest-is-source",
-    "rc-rule-disabled",
-    "trust-missing-s3-principal",
-    "trust-wrong-principal-form",
-    "srcp-bucket-level",
-    "srcp-object-read",
-    "srcp-tagging",
-    "srcp-getobjectversion-substitute",
-    "dstp-replicate-object",
-    "dstp-replicate-delete",
-    "dstp-replicate-tags",
-    "dstp-owner-override",
-    "xdst-policy-missing",
-    "xdst-replicate-object",
-    "xdst-replicate-delete",
-    "xdst-replicate-tags",
-    "xdst-owner-override",
-    "xdst-principal-form",
-    "xdst-object-resource",
-    "own-act-needs-account",
-    "del-tag-filter",
-    "kms-opt-in-missing",
-    "kms-replica-key-missing",
-    "kms-aws-managed-xacct",
-    "kms-src-decrypt",
-    "kms-dst-encrypt",
-    "kms-dst-generatedatakey",
-    "kms-key-policy-no-path",
-    "kms-xacct-both-sides",
-    "ol-destination-not-enabled",
-    "ol-source-read-perms",
-    "rtc-requires-metrics",
-    "deny-replication-actions",
-    "deny-network-origin",
-    "deny-permissions-boundary",
-    "deny-scp",
-];
+#[path = "common/tier1.rs"]
+mod tier1;
+use tier1::TIER1;
 
 /// Findings expected to differ between a plan and its sources, with the reason:
 /// (sample folder of the plan, rule id, resource address, why). None so far: the sources mirror

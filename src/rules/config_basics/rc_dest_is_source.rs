@@ -10,6 +10,74 @@ declare_rule! {
     /// ## How to fix
     /// Point `destination.bucket` at the ARN of a different bucket.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///
+    ///   rule {
+    ///     id     = "everything"
+    ///     status = "Enabled"
+    ///     # ...
+    ///
+    ///     destination {
+    ///       bucket = aws_s3_bucket.source.arn
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///
+    ///   rule {
+    ///     id     = "everything"
+    ///     status = "Enabled"
+    ///     # ...
+    ///
+    ///     destination {
+    ///       bucket = aws_s3_bucket.replica.arn
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           Destination:
+    ///             Bucket: arn:aws:s3:::acme-data-source
+    ///           # ...
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           Destination:
+    ///             Bucket: !GetAtt ReplicaBucket.Arn
+    ///           # ...
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Replication configuration file elements".
     pub RcDestIsSource { id: "rc-dest-is-source", code: "C4", group: "config", severity: Error }

@@ -14,6 +14,74 @@ declare_rule! {
     /// Terraform: `bucket = aws_s3_bucket.destination.arn`. CloudFormation: `!GetAtt Dst.Arn` or
     /// `arn:aws:s3:::NAME`.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///
+    ///   rule {
+    ///     id     = "everything"
+    ///     status = "Enabled"
+    ///     # ...
+    ///
+    ///     destination {
+    ///       bucket = aws_s3_bucket.replica.id
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///
+    ///   rule {
+    ///     id     = "everything"
+    ///     status = "Enabled"
+    ///     # ...
+    ///
+    ///     destination {
+    ///       bucket = aws_s3_bucket.replica.arn
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           Destination:
+    ///             Bucket: !Ref ReplicaBucket
+    ///           # ...
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           Destination:
+    ///             Bucket: !GetAtt ReplicaBucket.Arn
+    ///           # ...
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// S3 API Reference, `Destination`; crossplane-contrib/provider-aws#745.
     pub RcDestNotBucketArn { id: "rc-dest-not-bucket-arn", code: "C3", group: "config", severity: Error }

@@ -14,6 +14,46 @@ declare_rule! {
     /// Terraform: `role = aws_iam_role.replication.arn`. CloudFormation: `Role: !GetAtt Role.Arn`.
     /// Keep the role's path (`role/service-role/...`) in a literal ARN.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.name
+    ///   # ...
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///   # ...
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !Ref ReplicationRole
+    ///       # ...
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       # ...
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Replication configuration file elements"; CloudFormation
     /// `AWS::S3::Bucket ReplicationConfiguration.Role`.

@@ -10,6 +10,62 @@ declare_rule! {
     /// ## How to fix
     /// Set the rule's status to `Enabled`, or remove the rule if it is no longer wanted.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///
+    ///   rule {
+    ///     id     = "everything"
+    ///     status = "Disabled"
+    ///     # ...
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///
+    ///   rule {
+    ///     id     = "everything"
+    ///     status = "Enabled"
+    ///     # ...
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Disabled
+    ///           # ...
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           # ...
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Troubleshooting replication"; "Requirements and considerations for replication".
     pub RcRuleDisabled { id: "rc-rule-disabled", code: "C6", group: "config", severity: Warning }

@@ -16,6 +16,76 @@ declare_rule! {
     /// `s3:ReplicateDelete` and `s3:ReplicateTags` on `arn:aws:s3:::DST/*` (in the console:
     /// Replication rules → Actions → "Receive replicated objects" generates it).
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// provider "aws" {
+    ///   alias               = "replica"
+    ///   region              = "us-west-2"
+    ///   allowed_account_ids = ["222222222222"]
+    /// }
+    ///
+    /// resource "aws_s3_bucket" "replica" {
+    ///   provider = aws.replica
+    ///
+    ///   bucket = "acme-data-replica"
+    /// }
+    ///
+    /// # no aws_s3_bucket_policy for aws_s3_bucket.replica
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket_policy" "replica" {
+    ///   provider = aws.replica
+    ///
+    ///   bucket = aws_s3_bucket.replica.id
+    ///   policy = data.aws_iam_policy_document.replica_bucket.json
+    /// }
+    ///
+    /// data "aws_iam_policy_document" "replica_bucket" {
+    ///   statement {
+    ///     sid       = "ReplicationObjects"
+    ///     actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    ///     resources = ["${aws_s3_bucket.replica.arn}/*"]
+    ///
+    ///     principals {
+    ///       type        = "AWS"
+    ///       identifiers = [aws_iam_role.replication.arn]
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// # destination.yaml, deployed to account 222222222222
+    /// ReplicaBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-replica
+    ///     VersioningConfiguration:
+    ///       Status: Enabled
+    /// # no AWS::S3::BucketPolicy for ReplicaBucket
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicaBucketPolicy:
+    ///   Type: AWS::S3::BucketPolicy
+    ///   Properties:
+    ///     Bucket: !Ref ReplicaBucket
+    ///     PolicyDocument:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         - Sid: ReplicationObjects
+    ///           Effect: Allow
+    ///           Principal:
+    ///             AWS: arn:aws:iam::111111111111:role/s3-replication
+    ///           Action:
+    ///             - s3:ReplicateObject
+    ///             - s3:ReplicateDelete
+    ///             - s3:ReplicateTags
+    ///           Resource: arn:aws:s3:::acme-data-replica/*
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Requirements and considerations for replication"; "Setting up permissions
     /// for live replication"; AWS Knowledge Center, cross-account replication troubleshooting.

@@ -14,6 +14,76 @@ declare_rule! {
     /// ## How to fix
     /// Use the exact role ARN (Terraform `aws_iam_role.x.arn`) or `arn:aws:iam::SRC_ACCOUNT:root`.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replica_bucket" {
+    ///   statement {
+    ///     sid       = "ReplicationObjects"
+    ///     actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    ///     resources = ["${aws_s3_bucket.replica.arn}/*"]
+    ///
+    ///     principals {
+    ///       type        = "Service"
+    ///       identifiers = ["s3.amazonaws.com"]
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replica_bucket" {
+    ///   statement {
+    ///     sid       = "ReplicationObjects"
+    ///     actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    ///     resources = ["${aws_s3_bucket.replica.arn}/*"]
+    ///
+    ///     principals {
+    ///       type        = "AWS"
+    ///       identifiers = [aws_iam_role.replication.arn]
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicaBucketPolicy:
+    ///   Type: AWS::S3::BucketPolicy
+    ///   Properties:
+    ///     Bucket: !Ref ReplicaBucket
+    ///     PolicyDocument:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         - Sid: ReplicationObjects
+    ///           Effect: Allow
+    ///           Principal:
+    ///             Service: s3.amazonaws.com
+    ///           Action:
+    ///             - s3:ReplicateObject
+    ///             - s3:ReplicateDelete
+    ///             - s3:ReplicateTags
+    ///           Resource: arn:aws:s3:::acme-data-replica/*
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicaBucketPolicy:
+    ///   Type: AWS::S3::BucketPolicy
+    ///   Properties:
+    ///     Bucket: !Ref ReplicaBucket
+    ///     PolicyDocument:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         - Sid: ReplicationObjects
+    ///           Effect: Allow
+    ///           Principal:
+    ///             AWS: arn:aws:iam::111111111111:role/s3-replication
+    ///           Action:
+    ///             - s3:ReplicateObject
+    ///             - s3:ReplicateDelete
+    ///             - s3:ReplicateTags
+    ///           Resource: arn:aws:s3:::acme-data-replica/*
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Setting up permissions for live replication"; replication walkthrough 2;
     /// IAM User Guide, "Principal".

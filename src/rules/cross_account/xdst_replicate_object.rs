@@ -10,6 +10,75 @@ declare_rule! {
     /// Add `s3:ReplicateObject` for the replication role (its ARN, or the source account) on
     /// `arn:aws:s3:::DST/*` to the destination bucket policy.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replica_bucket" {
+    ///   statement {
+    ///     sid       = "ReplicationObjects"
+    ///     actions   = ["s3:ReplicateDelete", "s3:ReplicateTags"]
+    ///     resources = ["${aws_s3_bucket.replica.arn}/*"]
+    ///
+    ///     principals {
+    ///       type        = "AWS"
+    ///       identifiers = [aws_iam_role.replication.arn]
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replica_bucket" {
+    ///   statement {
+    ///     sid       = "ReplicationObjects"
+    ///     actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    ///     resources = ["${aws_s3_bucket.replica.arn}/*"]
+    ///
+    ///     principals {
+    ///       type        = "AWS"
+    ///       identifiers = [aws_iam_role.replication.arn]
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicaBucketPolicy:
+    ///   Type: AWS::S3::BucketPolicy
+    ///   Properties:
+    ///     Bucket: !Ref ReplicaBucket
+    ///     PolicyDocument:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         - Sid: ReplicationObjects
+    ///           Effect: Allow
+    ///           Principal:
+    ///             AWS: arn:aws:iam::111111111111:role/s3-replication
+    ///           Action:
+    ///             - s3:ReplicateDelete
+    ///             - s3:ReplicateTags
+    ///           Resource: arn:aws:s3:::acme-data-replica/*
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicaBucketPolicy:
+    ///   Type: AWS::S3::BucketPolicy
+    ///   Properties:
+    ///     Bucket: !Ref ReplicaBucket
+    ///     PolicyDocument:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         - Sid: ReplicationObjects
+    ///           Effect: Allow
+    ///           Principal:
+    ///             AWS: arn:aws:iam::111111111111:role/s3-replication
+    ///           Action:
+    ///             - s3:ReplicateObject
+    ///             - s3:ReplicateDelete
+    ///             - s3:ReplicateTags
+    ///           Resource: arn:aws:s3:::acme-data-replica/*
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Setting up permissions for live replication"; AWS Knowledge Center,
     /// "Why aren't my Amazon S3 objects replicating" and cross-account troubleshooting.

@@ -12,6 +12,96 @@ declare_rule! {
     /// Disable delete marker replication on the tag-based rule, and add a separate prefix-only
     /// rule (with its own priority) that replicates delete markers.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///
+    ///   rule {
+    ///     id     = "everything"
+    ///     status = "Enabled"
+    ///
+    ///     filter {
+    ///       tag {
+    ///         key   = "replicate"
+    ///         value = "true"
+    ///       }
+    ///     }
+    ///
+    ///     delete_marker_replication {
+    ///       status = "Enabled"
+    ///     }
+    ///     # ...
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///
+    ///   rule {
+    ///     id     = "everything"
+    ///     status = "Enabled"
+    ///
+    ///     filter {
+    ///       tag {
+    ///         key   = "replicate"
+    ///         value = "true"
+    ///       }
+    ///     }
+    ///
+    ///     delete_marker_replication {
+    ///       status = "Disabled"
+    ///     }
+    ///     # ...
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           Filter:
+    ///             TagFilter:
+    ///               Key: replicate
+    ///               Value: "true"
+    ///           DeleteMarkerReplication:
+    ///             Status: Enabled
+    ///           # ...
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           Filter:
+    ///             TagFilter:
+    ///               Key: replicate
+    ///               Value: "true"
+    ///           DeleteMarkerReplication:
+    ///             Status: Disabled
+    ///           # ...
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// CloudFormation `ReplicationRule.DeleteMarkerReplication`; S3 User Guide, "Replicating delete
     /// markers between buckets"; S3 API Reference, `ReplicationRule`.

@@ -15,6 +15,103 @@ declare_rule! {
     /// Add an exception for the role to the Deny:
     /// `"ArnNotEquals": {"aws:PrincipalArn": "<role ARN>"}`.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replica_bucket" {
+    ///   # ...
+    ///
+    ///   statement {
+    ///     sid       = "OfficeOnly"
+    ///     effect    = "Deny"
+    ///     actions   = ["s3:*"]
+    ///     resources = [aws_s3_bucket.replica.arn, "${aws_s3_bucket.replica.arn}/*"]
+    ///
+    ///     principals {
+    ///       type        = "*"
+    ///       identifiers = ["*"]
+    ///     }
+    ///     condition {
+    ///       test     = "NotIpAddress"
+    ///       variable = "aws:SourceIp"
+    ///       values   = ["203.0.113.0/24"]
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replica_bucket" {
+    ///   # ...
+    ///
+    ///   statement {
+    ///     sid       = "OfficeOnly"
+    ///     effect    = "Deny"
+    ///     actions   = ["s3:*"]
+    ///     resources = [aws_s3_bucket.replica.arn, "${aws_s3_bucket.replica.arn}/*"]
+    ///
+    ///     principals {
+    ///       type        = "*"
+    ///       identifiers = ["*"]
+    ///     }
+    ///     condition {
+    ///       test     = "NotIpAddress"
+    ///       variable = "aws:SourceIp"
+    ///       values   = ["203.0.113.0/24"]
+    ///     }
+    ///     condition {
+    ///       test     = "ArnNotEquals"
+    ///       variable = "aws:PrincipalArn"
+    ///       values   = [aws_iam_role.replication.arn]
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicaBucketPolicy:
+    ///   Type: AWS::S3::BucketPolicy
+    ///   Properties:
+    ///     Bucket: !Ref ReplicaBucket
+    ///     PolicyDocument:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         # ...
+    ///         - Sid: OfficeOnly
+    ///           Effect: Deny
+    ///           Principal: "*"
+    ///           Action: s3:*
+    ///           Resource:
+    ///             - arn:aws:s3:::acme-data-replica
+    ///             - arn:aws:s3:::acme-data-replica/*
+    ///           Condition:
+    ///             NotIpAddress:
+    ///               aws:SourceIp: "203.0.113.0/24"
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicaBucketPolicy:
+    ///   Type: AWS::S3::BucketPolicy
+    ///   Properties:
+    ///     Bucket: !Ref ReplicaBucket
+    ///     PolicyDocument:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         # ...
+    ///         - Sid: OfficeOnly
+    ///           Effect: Deny
+    ///           Principal: "*"
+    ///           Action: s3:*
+    ///           Resource:
+    ///             - arn:aws:s3:::acme-data-replica
+    ///             - arn:aws:s3:::acme-data-replica/*
+    ///           Condition:
+    ///             NotIpAddress:
+    ///               aws:SourceIp: "203.0.113.0/24"
+    ///             ArnNotEquals:
+    ///               aws:PrincipalArn: arn:aws:iam::111111111111:role/s3-replication
+    /// ```
+    ///
     /// ## Sources
     /// AWS Knowledge Center, "Why aren't my Amazon S3 objects replicating"; S3 User Guide,
     /// "Troubleshooting replication"; "Controlling access from VPC endpoints with bucket policies".

@@ -16,6 +16,95 @@ declare_rule! {
     /// `s3:GetObjectVersion*`, `s3:GetReplicationConfiguration`, `s3:ListBucket`, and the KMS
     /// actions), or remove the Deny.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_iam_role" "replication" {
+    ///   name                 = "s3-replication"
+    ///   permissions_boundary = aws_iam_policy.boundary.arn
+    ///   # ...
+    /// }
+    ///
+    /// resource "aws_iam_policy" "boundary" {
+    ///   name   = "replication-boundary"
+    ///   policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [
+    ///       {
+    ///         Effect   = "Allow"
+    ///         Action   = ["s3:Get*", "s3:List*"]
+    ///         Resource = "*"
+    ///       },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_iam_role" "replication" {
+    ///   name                 = "s3-replication"
+    ///   permissions_boundary = aws_iam_policy.boundary.arn
+    ///   # ...
+    /// }
+    ///
+    /// resource "aws_iam_policy" "boundary" {
+    ///   name   = "replication-boundary"
+    ///   policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [
+    ///       {
+    ///         Effect   = "Allow"
+    ///         Action   = ["s3:Get*", "s3:List*", "s3:Replicate*"]
+    ///         Resource = "*"
+    ///       },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     PermissionsBoundary: !Ref ReplicationBoundary
+    ///     # ...
+    /// ReplicationBoundary:
+    ///   Type: AWS::IAM::ManagedPolicy
+    ///   Properties:
+    ///     ManagedPolicyName: replication-boundary
+    ///     PolicyDocument:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         - Effect: Allow
+    ///           Action:
+    ///             - s3:Get*
+    ///             - s3:List*
+    ///           Resource: "*"
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     PermissionsBoundary: !Ref ReplicationBoundary
+    ///     # ...
+    /// ReplicationBoundary:
+    ///   Type: AWS::IAM::ManagedPolicy
+    ///   Properties:
+    ///     ManagedPolicyName: replication-boundary
+    ///     PolicyDocument:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         - Effect: Allow
+    ///           Action:
+    ///             - s3:Get*
+    ///             - s3:List*
+    ///             - s3:Replicate*
+    ///           Resource: "*"
+    /// ```
+    ///
     /// ## Sources
     /// IAM User Guide, "Policy evaluation logic" and "Permissions boundaries for IAM entities";
     /// S3 User Guide, "Troubleshooting replication".

@@ -15,6 +15,76 @@ declare_rule! {
     /// (`"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/<replication role>"}`), or allow the
     /// actions at every level.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_organizations_policy" "guardrail" {
+    ///   name    = "guardrail"
+    ///   type    = "SERVICE_CONTROL_POLICY"
+    ///   content = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [
+    ///       # ...
+    ///       {
+    ///         Effect   = "Deny"
+    ///         Action   = "s3:ReplicateObject"
+    ///         Resource = "*"
+    ///       },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_organizations_policy" "guardrail" {
+    ///   name    = "guardrail"
+    ///   type    = "SERVICE_CONTROL_POLICY"
+    ///   content = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [
+    ///       # ...
+    ///       {
+    ///         Effect   = "Deny"
+    ///         Action   = "s3:DeleteBucket"
+    ///         Resource = "*"
+    ///       },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// Guardrail:
+    ///   Type: AWS::Organizations::Policy
+    ///   Properties:
+    ///     Name: guardrail
+    ///     Type: SERVICE_CONTROL_POLICY
+    ///     Content:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         # ...
+    ///         - Effect: Deny
+    ///           Action: s3:ReplicateObject
+    ///           Resource: "*"
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// Guardrail:
+    ///   Type: AWS::Organizations::Policy
+    ///   Properties:
+    ///     Name: guardrail
+    ///     Type: SERVICE_CONTROL_POLICY
+    ///     Content:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         # ...
+    ///         - Effect: Deny
+    ///           Action: s3:DeleteBucket
+    ///           Resource: "*"
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Troubleshooting replication"; AWS Knowledge Center, replication
     /// troubleshooting; IAM User Guide, "Policy evaluation logic".

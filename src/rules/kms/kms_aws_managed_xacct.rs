@@ -12,6 +12,88 @@ declare_rule! {
     /// Create a customer managed key in the destination account and region, let the replication
     /// role use it in its key policy, and name its ARN as the replica key.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///
+    ///   rule {
+    ///     id     = "everything"
+    ///     status = "Enabled"
+    ///     # ...
+    ///
+    ///     destination {
+    ///       bucket  = aws_s3_bucket.replica.arn
+    ///       account = "222222222222"
+    ///       encryption_configuration {
+    ///         replica_kms_key_id = "alias/aws/s3"
+    ///       }
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///
+    ///   rule {
+    ///     id     = "everything"
+    ///     status = "Enabled"
+    ///     # ...
+    ///
+    ///     destination {
+    ///       bucket  = aws_s3_bucket.replica.arn
+    ///       account = "222222222222"
+    ///       encryption_configuration {
+    ///         replica_kms_key_id = aws_kms_key.replica.arn
+    ///       }
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           Destination:
+    ///             Bucket: arn:aws:s3:::acme-data-replica
+    ///             Account: "222222222222"
+    ///             EncryptionConfiguration:
+    ///               ReplicaKmsKeyID: alias/aws/s3
+    ///           # ...
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           Destination:
+    ///             Bucket: arn:aws:s3:::acme-data-replica
+    ///             Account: "222222222222"
+    ///             EncryptionConfiguration:
+    ///               ReplicaKmsKeyID: !ImportValue acme-replica-key-arn
+    ///           # ...
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Replicating encrypted objects"; "Troubleshooting replication"; KMS
     /// Developer Guide, "AWS managed keys".

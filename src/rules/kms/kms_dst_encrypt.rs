@@ -15,6 +15,71 @@ declare_rule! {
     /// ```
     /// Cross-account, the key policy must grant the role too (`kms-xacct-both-sides`).
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replication" {
+    ///   # ...
+    ///
+    ///   statement {
+    ///     sid       = "ReplicaKey"
+    ///     actions   = ["kms:GenerateDataKey"]
+    ///     resources = [aws_kms_key.replica.arn]
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replication" {
+    ///   # ...
+    ///
+    ///   statement {
+    ///     sid       = "ReplicaKey"
+    ///     actions   = ["kms:Encrypt", "kms:GenerateDataKey"]
+    ///     resources = [aws_kms_key.replica.arn]
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     Policies:
+    ///       - PolicyName: s3-replication
+    ///         PolicyDocument:
+    ///           Version: "2012-10-17"
+    ///           Statement:
+    ///             # ...
+    ///             - Sid: ReplicaKey
+    ///               Effect: Allow
+    ///               Action:
+    ///                 - kms:GenerateDataKey
+    ///               Resource: !GetAtt ReplicaKey.Arn
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     Policies:
+    ///       - PolicyName: s3-replication
+    ///         PolicyDocument:
+    ///           Version: "2012-10-17"
+    ///           Statement:
+    ///             # ...
+    ///             - Sid: ReplicaKey
+    ///               Effect: Allow
+    ///               Action:
+    ///                 - kms:Encrypt
+    ///                 - kms:GenerateDataKey
+    ///               Resource: !GetAtt ReplicaKey.Arn
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Replicating encrypted objects"; "Troubleshooting replication".
     pub KmsDstEncrypt { id: "kms-dst-encrypt", code: "K9", group: "kms", severity: Error }

@@ -15,6 +15,80 @@ declare_rule! {
     /// {"Effect": "Allow", "Principal": {"AWS": "<role ARN>"}, "Action": ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"}
     /// ```
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_kms_key" "replica" {
+    ///   provider = aws.replica
+    ///
+    ///   enable_key_rotation = true
+    ///   policy              = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [
+    ///       {
+    ///         Sid       = "Admins"
+    ///         Effect    = "Allow"
+    ///         Principal = { AWS = "arn:aws:iam::111111111111:role/key-admin" }
+    ///         Action    = "kms:*"
+    ///         Resource  = "*"
+    ///       },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_kms_key" "replica" {
+    ///   provider = aws.replica
+    ///
+    ///   enable_key_rotation = true
+    ///   policy              = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [
+    ///       {
+    ///         Sid       = "EnableIamPolicies"
+    ///         Effect    = "Allow"
+    ///         Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.replica.account_id}:root" }
+    ///         Action    = "kms:*"
+    ///         Resource  = "*"
+    ///       },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicaKey:
+    ///   Type: AWS::KMS::Key
+    ///   Properties:
+    ///     EnableKeyRotation: true
+    ///     KeyPolicy:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         - Sid: Admins
+    ///           Effect: Allow
+    ///           Principal:
+    ///             AWS: arn:aws:iam::111111111111:role/key-admin
+    ///           Action: kms:*
+    ///           Resource: "*"
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicaKey:
+    ///   Type: AWS::KMS::Key
+    ///   Properties:
+    ///     EnableKeyRotation: true
+    ///     KeyPolicy:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         - Sid: EnableIamPolicies
+    ///           Effect: Allow
+    ///           Principal:
+    ///             AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"
+    ///           Action: kms:*
+    ///           Resource: "*"
+    /// ```
+    ///
     /// ## Sources
     /// KMS Developer Guide, "Default key policy"; AWS Knowledge Center, "Why aren't my Amazon S3
     /// objects replicating".

@@ -16,6 +16,92 @@ declare_rule! {
     /// ```
     /// and a replica key in the destination (`encryption_configuration { replica_kms_key_id = ... }`).
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_s3_bucket_server_side_encryption_configuration" "source" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///
+    ///   rule {
+    ///     apply_server_side_encryption_by_default {
+    ///       sse_algorithm     = "aws:kms"
+    ///       kms_master_key_id = aws_kms_key.source.arn
+    ///     }
+    ///   }
+    /// }
+    ///
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   # ...
+    ///   rule {
+    ///     # ...
+    ///     destination {
+    ///       bucket = aws_s3_bucket.replica.arn
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   # ...
+    ///   rule {
+    ///     # ...
+    ///     source_selection_criteria {
+    ///       sse_kms_encrypted_objects {
+    ///         status = "Enabled"
+    ///       }
+    ///     }
+    ///
+    ///     destination {
+    ///       bucket = aws_s3_bucket.replica.arn
+    ///       encryption_configuration {
+    ///         replica_kms_key_id = aws_kms_key.replica.arn
+    ///       }
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     BucketEncryption:
+    ///       ServerSideEncryptionConfiguration:
+    ///         - ServerSideEncryptionByDefault:
+    ///             SSEAlgorithm: aws:kms
+    ///             KMSMasterKeyID: !GetAtt SourceKey.Arn
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           # ...
+    ///           Destination:
+    ///             Bucket: !GetAtt ReplicaBucket.Arn
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     # ... BucketEncryption as above
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           # ...
+    ///           SourceSelectionCriteria:
+    ///             SseKmsEncryptedObjects:
+    ///               Status: Enabled
+    ///           Destination:
+    ///             Bucket: !GetAtt ReplicaBucket.Arn
+    ///             EncryptionConfiguration:
+    ///               ReplicaKmsKeyID: !GetAtt ReplicaKey.Arn
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Replicating encrypted objects"; "Troubleshooting replication".
     pub KmsOptInMissing { id: "kms-opt-in-missing", code: "K1", group: "kms", severity: Error }

@@ -13,6 +13,97 @@ declare_rule! {
     /// the destination. CloudFormation: `EncryptionConfiguration: {ReplicaKmsKeyID: !GetAtt Key.Arn}`.
     /// Use a key in the destination bucket's region (and account).
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///
+    ///   rule {
+    ///     id     = "everything"
+    ///     status = "Enabled"
+    ///     # ...
+    ///
+    ///     source_selection_criteria {
+    ///       sse_kms_encrypted_objects {
+    ///         status = "Enabled"
+    ///       }
+    ///     }
+    ///
+    ///     destination {
+    ///       bucket = aws_s3_bucket.replica.arn
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///
+    ///   rule {
+    ///     id     = "everything"
+    ///     status = "Enabled"
+    ///     # ...
+    ///
+    ///     source_selection_criteria {
+    ///       sse_kms_encrypted_objects {
+    ///         status = "Enabled"
+    ///       }
+    ///     }
+    ///
+    ///     destination {
+    ///       bucket = aws_s3_bucket.replica.arn
+    ///       encryption_configuration {
+    ///         replica_kms_key_id = aws_kms_key.replica.arn
+    ///       }
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           SourceSelectionCriteria:
+    ///             SseKmsEncryptedObjects:
+    ///               Status: Enabled
+    ///           Destination:
+    ///             Bucket: !GetAtt ReplicaBucket.Arn
+    ///           # ...
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           SourceSelectionCriteria:
+    ///             SseKmsEncryptedObjects:
+    ///               Status: Enabled
+    ///           Destination:
+    ///             Bucket: !GetAtt ReplicaBucket.Arn
+    ///             EncryptionConfiguration:
+    ///               ReplicaKmsKeyID: !GetAtt ReplicaKey.Arn
+    ///           # ...
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// S3 API Reference, `Destination` / `EncryptionConfiguration`; S3 User Guide, "Replicating
     /// encrypted objects".

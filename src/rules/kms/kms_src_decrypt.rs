@@ -19,6 +19,80 @@ declare_rule! {
     /// {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:REGION:ACCOUNT:key/KEY-ID"}
     /// ```
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replication" {
+    ///   # ...
+    ///
+    ///   statement {
+    ///     sid       = "ReplicaKey"
+    ///     actions   = ["kms:Encrypt", "kms:GenerateDataKey"]
+    ///     resources = [aws_kms_key.replica.arn]
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replication" {
+    ///   # ...
+    ///
+    ///   statement {
+    ///     sid       = "SourceKey"
+    ///     actions   = ["kms:Decrypt"]
+    ///     resources = [aws_kms_key.source.arn]
+    ///   }
+    ///
+    ///   statement {
+    ///     sid       = "ReplicaKey"
+    ///     actions   = ["kms:Encrypt", "kms:GenerateDataKey"]
+    ///     resources = [aws_kms_key.replica.arn]
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     # ...
+    ///     Policies:
+    ///       - PolicyName: s3-replication
+    ///         PolicyDocument:
+    ///           Version: "2012-10-17"
+    ///           Statement:
+    ///             # ...
+    ///             - Sid: ReplicaKey
+    ///               Effect: Allow
+    ///               Action:
+    ///                 - kms:Encrypt
+    ///                 - kms:GenerateDataKey
+    ///               Resource: !GetAtt ReplicaKey.Arn
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     # ...
+    ///     Policies:
+    ///       - PolicyName: s3-replication
+    ///         PolicyDocument:
+    ///           Version: "2012-10-17"
+    ///           Statement:
+    ///             # ...
+    ///             - Sid: SourceKey
+    ///               Effect: Allow
+    ///               Action: kms:Decrypt
+    ///               Resource: !GetAtt SourceKey.Arn
+    ///             - Sid: ReplicaKey
+    ///               Effect: Allow
+    ///               Action:
+    ///                 - kms:Encrypt
+    ///                 - kms:GenerateDataKey
+    ///               Resource: !GetAtt ReplicaKey.Arn
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Replicating encrypted objects"; "Troubleshooting replication".
     pub KmsSrcDecrypt { id: "kms-src-decrypt", code: "K8", group: "kms", severity: Error }

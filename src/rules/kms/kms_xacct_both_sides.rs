@@ -16,6 +16,85 @@ declare_rule! {
     /// {"Sid": "AllowS3ReplicationSourceRoleToUseTheKey", "Effect": "Allow", "Principal": {"AWS": "<role ARN>"}, "Action": ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"], "Resource": "*"}
     /// ```
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_kms_key" "replica" {
+    ///   provider = aws.replica
+    ///
+    ///   description         = "Encrypts the replicas in acme-data-replica"
+    ///   enable_key_rotation = true
+    ///   policy              = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [
+    ///       {
+    ///         Sid       = "EnableIamPolicies"
+    ///         Effect    = "Allow"
+    ///         Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.replica.account_id}:root" }
+    ///         Action    = "kms:*"
+    ///         Resource  = "*"
+    ///       },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_kms_key" "replica" {
+    ///   provider = aws.replica
+    ///
+    ///   enable_key_rotation = true
+    ///   policy              = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [
+    ///       # ...
+    ///       {
+    ///         Sid       = "ReplicationRole"
+    ///         Effect    = "Allow"
+    ///         Principal = { AWS = aws_iam_role.replication.arn }
+    ///         Action    = ["kms:Encrypt", "kms:GenerateDataKey"]
+    ///         Resource  = "*"
+    ///       },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicaKey:
+    ///   Type: AWS::KMS::Key
+    ///   Properties:
+    ///     EnableKeyRotation: true
+    ///     KeyPolicy:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         - Sid: EnableIamPolicies
+    ///           Effect: Allow
+    ///           Principal:
+    ///             AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"
+    ///           Action: kms:*
+    ///           Resource: "*"
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicaKey:
+    ///   Type: AWS::KMS::Key
+    ///   Properties:
+    ///     EnableKeyRotation: true
+    ///     KeyPolicy:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         # ...
+    ///         - Sid: ReplicationRole
+    ///           Effect: Allow
+    ///           Principal:
+    ///             AWS: arn:aws:iam::111111111111:role/s3-replication
+    ///           Action:
+    ///             - kms:Encrypt
+    ///             - kms:GenerateDataKey
+    ///           Resource: "*"
+    /// ```
+    ///
     /// ## Sources
     /// KMS Developer Guide, "Allowing users in other accounts to use a KMS key"; S3 User Guide,
     /// "Replicating encrypted objects".

@@ -13,6 +13,64 @@ declare_rule! {
     /// `aws_s3_bucket` (forces a new bucket) or `aws_s3_bucket_object_lock_configuration` on an
     /// existing versioned bucket; CloudFormation `ObjectLockEnabled: true`.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_s3_bucket" "source" {
+    ///   bucket              = "acme-data-source"
+    ///   object_lock_enabled = true
+    /// }
+    ///
+    /// resource "aws_s3_bucket" "replica" {
+    ///   provider = aws.replica
+    ///
+    ///   bucket = "acme-data-replica"
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket" "source" {
+    ///   bucket              = "acme-data-source"
+    ///   object_lock_enabled = true
+    /// }
+    ///
+    /// resource "aws_s3_bucket" "replica" {
+    ///   provider = aws.replica
+    ///
+    ///   bucket              = "acme-data-replica"
+    ///   object_lock_enabled = true
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ObjectLockEnabled: true
+    ///     # ...
+    /// ReplicaBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-replica
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ObjectLockEnabled: true
+    ///     # ...
+    /// ReplicaBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-replica
+    ///     ObjectLockEnabled: true
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Requirements and considerations for replication"; Object Lock
     /// considerations; replication failure reasons.

@@ -12,6 +12,102 @@ declare_rule! {
     /// ## How to fix
     /// Add `s3:GetObjectRetention` and `s3:GetObjectLegalHold` on `arn:aws:s3:::SRC/*`.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_s3_bucket" "source" {
+    ///   bucket              = "acme-data-source"
+    ///   object_lock_enabled = true
+    /// }
+    ///
+    /// data "aws_iam_policy_document" "replication" {
+    ///   # ...
+    ///
+    ///   statement {
+    ///     sid     = "SourceObjects"
+    ///     actions = [
+    ///       "s3:GetObjectVersionForReplication",
+    ///       "s3:GetObjectVersionAcl",
+    ///       "s3:GetObjectVersionTagging",
+    ///     ]
+    ///     resources = ["${aws_s3_bucket.source.arn}/*"]
+    ///   }
+    ///   # ...
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket" "source" {
+    ///   bucket              = "acme-data-source"
+    ///   object_lock_enabled = true
+    /// }
+    ///
+    /// data "aws_iam_policy_document" "replication" {
+    ///   # ...
+    ///
+    ///   statement {
+    ///     sid     = "SourceObjects"
+    ///     actions = [
+    ///       "s3:GetObjectVersionForReplication",
+    ///       "s3:GetObjectVersionAcl",
+    ///       "s3:GetObjectVersionTagging",
+    ///       "s3:GetObjectRetention",
+    ///       "s3:GetObjectLegalHold",
+    ///     ]
+    ///     resources = ["${aws_s3_bucket.source.arn}/*"]
+    ///   }
+    ///   # ...
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// # SourceBucket has ObjectLockEnabled: true
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     Policies:
+    ///       - PolicyName: s3-replication
+    ///         PolicyDocument:
+    ///           Version: "2012-10-17"
+    ///           Statement:
+    ///             # ...
+    ///             - Sid: SourceObjects
+    ///               Effect: Allow
+    ///               Action:
+    ///                 - s3:GetObjectVersionForReplication
+    ///                 - s3:GetObjectVersionAcl
+    ///                 - s3:GetObjectVersionTagging
+    ///               Resource: arn:aws:s3:::acme-data-source/*
+    ///             # ...
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// # SourceBucket has ObjectLockEnabled: true
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     Policies:
+    ///       - PolicyName: s3-replication
+    ///         PolicyDocument:
+    ///           Version: "2012-10-17"
+    ///           Statement:
+    ///             # ...
+    ///             - Sid: SourceObjects
+    ///               Effect: Allow
+    ///               Action:
+    ///                 - s3:GetObjectVersionForReplication
+    ///                 - s3:GetObjectVersionAcl
+    ///                 - s3:GetObjectVersionTagging
+    ///                 - s3:GetObjectRetention
+    ///                 - s3:GetObjectLegalHold
+    ///               Resource: arn:aws:s3:::acme-data-source/*
+    ///             # ...
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, Object Lock considerations; "Setting up permissions for live replication";
     /// replication failure reasons.

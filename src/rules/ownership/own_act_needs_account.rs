@@ -13,6 +13,86 @@ declare_rule! {
     /// Set `account` (Terraform) / `Account` (CloudFormation) in the destination to the
     /// destination bucket owner's account id.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///
+    ///   rule {
+    ///     id     = "everything"
+    ///     status = "Enabled"
+    ///     # ...
+    ///
+    ///     destination {
+    ///       bucket = aws_s3_bucket.replica.arn
+    ///       access_control_translation {
+    ///         owner = "Destination"
+    ///       }
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///
+    ///   rule {
+    ///     id     = "everything"
+    ///     status = "Enabled"
+    ///     # ...
+    ///
+    ///     destination {
+    ///       bucket  = aws_s3_bucket.replica.arn
+    ///       account = "111111111111"
+    ///       access_control_translation {
+    ///         owner = "Destination"
+    ///       }
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           Destination:
+    ///             Bucket: !GetAtt ReplicaBucket.Arn
+    ///             AccessControlTranslation:
+    ///               Owner: Destination
+    ///           # ...
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           Destination:
+    ///             Bucket: !GetAtt ReplicaBucket.Arn
+    ///             Account: "111111111111"
+    ///             AccessControlTranslation:
+    ///               Owner: Destination
+    ///           # ...
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// CloudFormation `ReplicationDestination`; S3 User Guide, "Changing the replica owner".
     pub OwnActNeedsAccount { id: "own-act-needs-account", code: "H1", group: "ownership", severity: Error }

@@ -13,6 +13,74 @@ declare_rule! {
     /// Write valid JSON. In Terraform prefer `jsonencode()` or `data "aws_iam_policy_document"`
     /// over heredoc strings; in CloudFormation write the document as YAML/JSON objects.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_iam_role_policy" "replication" {
+    ///   name   = "s3-replication"
+    ///   role   = aws_iam_role.replication.name
+    ///   policy = <<-EOT
+    ///   {
+    ///     "Version": "2012-10-17",
+    ///     "Statement": [
+    ///       {
+    ///         "Effect": "Allow",
+    ///         "Action": ["s3:ReplicateObject", "s3:ReplicateDelete"],
+    ///         "Resource": "arn:aws:s3:::acme-data-replica/*"
+    ///       },
+    ///     ]
+    ///   }
+    ///   EOT
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_iam_role_policy" "replication" {
+    ///   name   = "s3-replication"
+    ///   role   = aws_iam_role.replication.name
+    ///   policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [
+    ///       {
+    ///         Effect   = "Allow"
+    ///         Action   = ["s3:ReplicateObject", "s3:ReplicateDelete"]
+    ///         Resource = "${aws_s3_bucket.replica.arn}/*"
+    ///       },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     # ...
+    ///     Policies:
+    ///       - PolicyName: s3-replication
+    ///         PolicyDocument: >-
+    ///           {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    ///           "Action": ["s3:ReplicateObject", "s3:ReplicateDelete"],
+    ///           "Resource": "arn:aws:s3:::acme-data-replica/*"},]}
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     # ...
+    ///     Policies:
+    ///       - PolicyName: s3-replication
+    ///         PolicyDocument:
+    ///           Version: "2012-10-17"
+    ///           Statement:
+    ///             - Effect: Allow
+    ///               Action:
+    ///                 - s3:ReplicateObject
+    ///                 - s3:ReplicateDelete
+    ///               Resource: !Sub "${ReplicaBucket.Arn}/*"
+    /// ```
+    ///
     /// ## Sources
     /// AWS blog on cross-region replication of KMS-encrypted objects (its example policies have
     /// trailing commas); IAM User Guide, policy grammar.

@@ -15,6 +15,74 @@ declare_rule! {
     /// ## How to fix
     /// `arn:aws:s3:::B/*` (or `B/<prefix>*`).
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replication" {
+    ///   # ...
+    ///
+    ///   statement {
+    ///     sid       = "DestinationObjects"
+    ///     actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    ///     resources = ["${aws_s3_bucket.replica.arn}/"]
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replication" {
+    ///   # ...
+    ///
+    ///   statement {
+    ///     sid       = "DestinationObjects"
+    ///     actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    ///     resources = ["${aws_s3_bucket.replica.arn}/*"]
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     Policies:
+    ///       - PolicyName: s3-replication
+    ///         PolicyDocument:
+    ///           Version: "2012-10-17"
+    ///           Statement:
+    ///             # ...
+    ///             - Sid: DestinationObjects
+    ///               Effect: Allow
+    ///               Action:
+    ///                 - s3:ReplicateObject
+    ///                 - s3:ReplicateDelete
+    ///                 - s3:ReplicateTags
+    ///               Resource: arn:aws:s3:::acme-data-replica/
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     Policies:
+    ///       - PolicyName: s3-replication
+    ///         PolicyDocument:
+    ///           Version: "2012-10-17"
+    ///           Statement:
+    ///             # ...
+    ///             - Sid: DestinationObjects
+    ///               Effect: Allow
+    ///               Action:
+    ///                 - s3:ReplicateObject
+    ///                 - s3:ReplicateDelete
+    ///                 - s3:ReplicateTags
+    ///               Resource: arn:aws:s3:::acme-data-replica/*
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// Service Authorization Reference for Amazon S3 (resource types); AWS Knowledge Center,
     /// cross-account replication troubleshooting.

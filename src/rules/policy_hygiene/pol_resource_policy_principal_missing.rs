@@ -12,6 +12,69 @@ declare_rule! {
     /// ## How to fix
     /// Add `"Principal": {"AWS": "<replication role ARN>"}`.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replica_bucket" {
+    ///   statement {
+    ///     sid       = "ReplicateDelete"
+    ///     actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    ///     resources = ["${aws_s3_bucket.replica.arn}/*"]
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replica_bucket" {
+    ///   statement {
+    ///     sid       = "ReplicationObjects"
+    ///     actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    ///     resources = ["${aws_s3_bucket.replica.arn}/*"]
+    ///
+    ///     principals {
+    ///       type        = "AWS"
+    ///       identifiers = [aws_iam_role.replication.arn]
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicaBucketPolicy:
+    ///   Type: AWS::S3::BucketPolicy
+    ///   Properties:
+    ///     Bucket: !Ref ReplicaBucket
+    ///     PolicyDocument:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         - Sid: ReplicateDelete
+    ///           Effect: Allow
+    ///           Action:
+    ///             - s3:ReplicateObject
+    ///             - s3:ReplicateDelete
+    ///             - s3:ReplicateTags
+    ///           Resource: arn:aws:s3:::acme-data-replica/*
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicaBucketPolicy:
+    ///   Type: AWS::S3::BucketPolicy
+    ///   Properties:
+    ///     Bucket: !Ref ReplicaBucket
+    ///     PolicyDocument:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         - Sid: ReplicationObjects
+    ///           Effect: Allow
+    ///           Principal:
+    ///             AWS: arn:aws:iam::111111111111:role/s3-replication
+    ///           Action:
+    ///             - s3:ReplicateObject
+    ///             - s3:ReplicateDelete
+    ///             - s3:ReplicateTags
+    ///           Resource: arn:aws:s3:::acme-data-replica/*
+    /// ```
+    ///
     /// ## Sources
     /// IAM User Guide, "Principal"; CloudFormation `AWS::KMS::Key` KeyPolicy.
     pub PolResourcePolicyPrincipalMissing { id: "pol-resource-policy-principal-missing", code: "A5", group: "policy", severity: Error }

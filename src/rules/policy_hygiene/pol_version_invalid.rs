@@ -13,6 +13,56 @@ declare_rule! {
     /// ## How to fix
     /// `"Version": "2012-10-17"`.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_iam_role" "replication" {
+    ///   name               = "s3-replication"
+    ///   assume_role_policy = jsonencode({
+    ///     Version   = "2012–10–17"
+    ///     Statement = [
+    ///       # ...
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_iam_role" "replication" {
+    ///   name               = "s3-replication"
+    ///   assume_role_policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [
+    ///       # ...
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     AssumeRolePolicyDocument:
+    ///       Version: "2012\u201310\u201317"
+    ///       Statement:
+    ///         # ...
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     AssumeRolePolicyDocument:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         # ...
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// IAM User Guide, "IAM JSON policy elements: Version".
     pub PolVersionInvalid { id: "pol-version-invalid", code: "A2", group: "policy", severity: Error }

@@ -14,6 +14,100 @@ declare_rule! {
     /// replication_time { status = "Enabled"  time { minutes = 15 } }
     /// ```
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   # ...
+    ///   rule {
+    ///     id     = "everything"
+    ///     status = "Enabled"
+    ///     # ...
+    ///
+    ///     destination {
+    ///       bucket = aws_s3_bucket.replica.arn
+    ///       replication_time {
+    ///         status = "Enabled"
+    ///         time {
+    ///           minutes = 15
+    ///         }
+    ///       }
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   # ...
+    ///   rule {
+    ///     id     = "everything"
+    ///     status = "Enabled"
+    ///     # ...
+    ///
+    ///     destination {
+    ///       bucket = aws_s3_bucket.replica.arn
+    ///       metrics {
+    ///         status = "Enabled"
+    ///         event_threshold {
+    ///           minutes = 15
+    ///         }
+    ///       }
+    ///       replication_time {
+    ///         status = "Enabled"
+    ///         time {
+    ///           minutes = 15
+    ///         }
+    ///       }
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           Destination:
+    ///             Bucket: !GetAtt ReplicaBucket.Arn
+    ///             ReplicationTime:
+    ///               Status: Enabled
+    ///               Time:
+    ///                 Minutes: 15
+    ///           # ...
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       Rules:
+    ///         - Id: everything
+    ///           Status: Enabled
+    ///           Destination:
+    ///             Bucket: !GetAtt ReplicaBucket.Arn
+    ///             Metrics:
+    ///               Status: Enabled
+    ///               EventThreshold:
+    ///                 Minutes: 15
+    ///             ReplicationTime:
+    ///               Status: Enabled
+    ///               Time:
+    ///                 Minutes: 15
+    ///           # ...
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// CloudFormation `ReplicationDestination.ReplicationTime`; Terraform
     /// `aws_s3_bucket_replication_configuration`; S3 User Guide, "S3 Replication Time Control".

@@ -14,6 +14,81 @@ declare_rule! {
     /// {"Effect": "Allow", "Action": ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], "Resource": "arn:aws:s3:::SRC/*"}
     /// ```
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replication" {
+    ///   # ...
+    ///
+    ///   statement {
+    ///     sid       = "SourceObjects"
+    ///     actions   = ["s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+    ///     resources = ["${aws_s3_bucket.source.arn}/*"]
+    ///   }
+    ///   # ...
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replication" {
+    ///   # ...
+    ///
+    ///   statement {
+    ///     sid     = "SourceObjects"
+    ///     actions = [
+    ///       "s3:GetObjectVersionForReplication",
+    ///       "s3:GetObjectVersionAcl",
+    ///       "s3:GetObjectVersionTagging",
+    ///     ]
+    ///     resources = ["${aws_s3_bucket.source.arn}/*"]
+    ///   }
+    ///   # ...
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     Policies:
+    ///       - PolicyName: s3-replication
+    ///         PolicyDocument:
+    ///           Version: "2012-10-17"
+    ///           Statement:
+    ///             # ...
+    ///             - Sid: SourceObjects
+    ///               Effect: Allow
+    ///               Action:
+    ///                 - s3:GetObjectVersionAcl
+    ///                 - s3:GetObjectVersionTagging
+    ///               Resource: arn:aws:s3:::acme-data-source/*
+    ///             # ...
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     Policies:
+    ///       - PolicyName: s3-replication
+    ///         PolicyDocument:
+    ///           Version: "2012-10-17"
+    ///           Statement:
+    ///             # ...
+    ///             - Sid: SourceObjects
+    ///               Effect: Allow
+    ///               Action:
+    ///                 - s3:GetObjectVersionForReplication
+    ///                 - s3:GetObjectVersionAcl
+    ///                 - s3:GetObjectVersionTagging
+    ///               Resource: arn:aws:s3:::acme-data-source/*
+    ///             # ...
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Setting up permissions for live replication"; replication failure reasons.
     pub SrcpObjectRead { id: "srcp-object-read", code: "E2", group: "source-permissions", severity: Error }

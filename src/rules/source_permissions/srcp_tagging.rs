@@ -12,6 +12,81 @@ declare_rule! {
     /// ## How to fix
     /// Add `s3:GetObjectVersionTagging` on `arn:aws:s3:::SRC/*` to the role's policy.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replication" {
+    ///   # ...
+    ///
+    ///   statement {
+    ///     sid       = "SourceObjects"
+    ///     actions   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl"]
+    ///     resources = ["${aws_s3_bucket.source.arn}/*"]
+    ///   }
+    ///   # ...
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// data "aws_iam_policy_document" "replication" {
+    ///   # ...
+    ///
+    ///   statement {
+    ///     sid     = "SourceObjects"
+    ///     actions = [
+    ///       "s3:GetObjectVersionForReplication",
+    ///       "s3:GetObjectVersionAcl",
+    ///       "s3:GetObjectVersionTagging",
+    ///     ]
+    ///     resources = ["${aws_s3_bucket.source.arn}/*"]
+    ///   }
+    ///   # ...
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     Policies:
+    ///       - PolicyName: s3-replication
+    ///         PolicyDocument:
+    ///           Version: "2012-10-17"
+    ///           Statement:
+    ///             # ...
+    ///             - Sid: SourceObjects
+    ///               Effect: Allow
+    ///               Action:
+    ///                 - s3:GetObjectVersionForReplication
+    ///                 - s3:GetObjectVersionAcl
+    ///               Resource: arn:aws:s3:::acme-data-source/*
+    ///             # ...
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     Policies:
+    ///       - PolicyName: s3-replication
+    ///         PolicyDocument:
+    ///           Version: "2012-10-17"
+    ///           Statement:
+    ///             # ...
+    ///             - Sid: SourceObjects
+    ///               Effect: Allow
+    ///               Action:
+    ///                 - s3:GetObjectVersionForReplication
+    ///                 - s3:GetObjectVersionAcl
+    ///                 - s3:GetObjectVersionTagging
+    ///               Resource: arn:aws:s3:::acme-data-source/*
+    ///             # ...
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Setting up permissions for live replication"; replication failure reasons;
     /// AWS Knowledge Center, cross-account replication troubleshooting.

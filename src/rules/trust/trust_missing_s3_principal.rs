@@ -15,6 +15,70 @@ declare_rule! {
     /// {"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"}
     /// ```
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_iam_role" "replication" {
+    ///   name               = "s3-replication"
+    ///   assume_role_policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [
+    ///       {
+    ///         Effect    = "Allow"
+    ///         Principal = { Service = "ec2.amazonaws.com" }
+    ///         Action    = "sts:AssumeRole"
+    ///       },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_iam_role" "replication" {
+    ///   name               = "s3-replication"
+    ///   assume_role_policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [
+    ///       {
+    ///         Effect    = "Allow"
+    ///         Principal = { Service = "s3.amazonaws.com" }
+    ///         Action    = "sts:AssumeRole"
+    ///       },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     AssumeRolePolicyDocument:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         - Effect: Allow
+    ///           Principal:
+    ///             Service: ec2.amazonaws.com
+    ///           Action: sts:AssumeRole
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     AssumeRolePolicyDocument:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         - Effect: Allow
+    ///           Principal:
+    ///             Service: s3.amazonaws.com
+    ///           Action: sts:AssumeRole
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Setting up permissions for live replication" (step 2); replication failure
     /// reasons.

@@ -13,6 +13,70 @@ declare_rule! {
     /// ## How to fix
     /// `"Principal": {"Service": "s3.amazonaws.com"}`.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_iam_role" "replication" {
+    ///   name               = "s3-replication"
+    ///   assume_role_policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [
+    ///       {
+    ///         Effect    = "Allow"
+    ///         Principal = { Service = "s3.us-east-1.amazonaws.com" }
+    ///         Action    = "sts:AssumeRole"
+    ///       },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_iam_role" "replication" {
+    ///   name               = "s3-replication"
+    ///   assume_role_policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [
+    ///       {
+    ///         Effect    = "Allow"
+    ///         Principal = { Service = "s3.amazonaws.com" }
+    ///         Action    = "sts:AssumeRole"
+    ///       },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     AssumeRolePolicyDocument:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         - Effect: Allow
+    ///           Principal:
+    ///             Service: s3.us-east-1.amazonaws.com
+    ///           Action: sts:AssumeRole
+    ///     # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicationRole:
+    ///   Type: AWS::IAM::Role
+    ///   Properties:
+    ///     RoleName: s3-replication
+    ///     AssumeRolePolicyDocument:
+    ///       Version: "2012-10-17"
+    ///       Statement:
+    ///         - Effect: Allow
+    ///           Principal:
+    ///             Service: s3.amazonaws.com
+    ///           Action: sts:AssumeRole
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// IAM User Guide, "Principal" (service principals) and "NotPrincipal".
     pub TrustWrongPrincipalForm { id: "trust-wrong-principal-form", code: "D2", group: "trust", severity: Error }

@@ -14,6 +14,50 @@ declare_rule! {
     /// CloudFormation `VersioningConfiguration: {Status: Enabled}`). When the destination is in
     /// another stack or account, pass that stack too so repl-lint can check it.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_s3_bucket_versioning" "replica" {
+    ///   provider = aws.replica
+    ///
+    ///   bucket = aws_s3_bucket.replica.id
+    ///
+    ///   versioning_configuration {
+    ///     status = "Suspended"
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket_versioning" "replica" {
+    ///   provider = aws.replica
+    ///
+    ///   bucket = aws_s3_bucket.replica.id
+    ///
+    ///   versioning_configuration {
+    ///     status = "Enabled"
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// ReplicaBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-replica
+    ///     VersioningConfiguration:
+    ///       Status: Suspended
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// ReplicaBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-replica
+    ///     VersioningConfiguration:
+    ///       Status: Enabled
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Requirements and considerations for replication"; replication failure
     /// reasons; hashicorp/terraform-provider-aws#23578.

@@ -13,6 +13,66 @@ declare_rule! {
     /// Terraform: `aws_s3_bucket_versioning` with `versioning_configuration { status = "Enabled" }`
     /// for the source bucket. CloudFormation: `VersioningConfiguration: {Status: Enabled}`.
     ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_s3_bucket" "source" {
+    ///   bucket = "acme-data-source"
+    /// }
+    ///
+    /// # no aws_s3_bucket_versioning for aws_s3_bucket.source
+    ///
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///   # ...
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket" "source" {
+    ///   bucket = "acme-data-source"
+    /// }
+    ///
+    /// resource "aws_s3_bucket_versioning" "source" {
+    ///   bucket = aws_s3_bucket.source.id
+    ///
+    ///   versioning_configuration {
+    ///     status = "Enabled"
+    ///   }
+    /// }
+    ///
+    /// resource "aws_s3_bucket_replication_configuration" "replication" {
+    ///   depends_on = [aws_s3_bucket_versioning.source]
+    ///
+    ///   bucket = aws_s3_bucket.source.id
+    ///   role   = aws_iam_role.replication.arn
+    ///   # ...
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       # ...
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     BucketName: acme-data-source
+    ///     VersioningConfiguration:
+    ///       Status: Enabled
+    ///     ReplicationConfiguration:
+    ///       Role: !GetAtt ReplicationRole.Arn
+    ///       # ...
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Requirements and considerations for replication"; "Troubleshooting replication".
     pub VerSrcNotEnabled { id: "ver-src-not-enabled", code: "B1", group: "versioning", severity: Error }
