@@ -34,6 +34,13 @@ class Expr:
         self.text = text
 
 
+class JsonEncode:
+    """`jsonencode(value)`: a policy written as an HCL object."""
+
+    def __init__(self, value):
+        self.value = value
+
+
 class Attr:
     def __init__(self, name, value):
         self.name, self.value = name, value
@@ -53,6 +60,8 @@ def render_value(v, indent):
     pad = "  " * indent
     if isinstance(v, Expr):
         return v.text
+    if isinstance(v, JsonEncode):
+        return "jsonencode(" + render_value(v.value, indent) + ")"
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, float)):
@@ -296,7 +305,7 @@ class Config:
         if "Statement" in d:
             d["Statement"] = [self.ref(s) for s in d["Statement"]]
             d["Statement"] = [self.caller_root(s) for s in d["Statement"]]
-        return Expr("jsonencode(" + render_value(d, 1) + ")")
+        return JsonEncode(d)
 
     def caller_root(self, statement):
         """The destination account's root as the key's own account, read from the replica provider."""
