@@ -781,8 +781,7 @@ fn read_text(
     {
         return Err(err(format!("`{p}` is larger than 1 MiB"), loc.clone()));
     }
-    let bytes =
-        std::fs::read(&path).map_err(|e| err(format!("cannot read `{p}`: {e}"), loc.clone()))?;
+    let bytes = crate::load::text::read_input(&path).map_err(|e| err(e, loc.clone()))?;
     let text = crate::load::text::decode(&bytes).map_err(|e| err(e, loc.clone()))?;
     let shown = Path::new(&p).to_path_buf();
     let file = ev.db.borrow_mut().add(shown, text.clone());
