@@ -70,7 +70,9 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, String> {
     if !bytes.len().is_multiple_of(2) {
         return Err("the file looks like UTF-16 but has an odd number of bytes".into());
     }
-    let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+    let units = bytes
+        .chunks_exact(2)
+        .map(|c| unit(<[u8; 2]>::try_from(c).unwrap_or_default()));
     char::decode_utf16(units)
         .collect::<Result<String, _>>()
         .map_err(|_| {
