@@ -108,9 +108,36 @@ fn walk(
         if name.starts_with('.') {
             continue;
         }
-        let Ok(meta) = std::fs::metadata(&path) else {
-            continue;
+        let looks_like_input =
+            is_candidate(name) || name.ends_with(".tf") || name.ends_with(".tf.json");
+        let meta = match std::fs::metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                if looks_like_input {
+                    unreadable_entry(
+                        &path,
+                        format!("cannot read {}: {e}", path.display()),
+                        model,
+                        db,
+                    );
+                }
+                continue;
+            }
         };
+        if !meta.is_dir() && !meta.is_file() {
+            if looks_like_input {
+                unreadable_entry(
+                    &path,
+                    format!(
+                        "{} is not a regular file (a pipe, socket or device); not read",
+                        path.display()
+                    ),
+                    model,
+                    db,
+                );
+            }
+            continue;
+        }
         if meta.is_dir() {
             // A link to this folder or one above it is a loop: following it would only repeat.
             let is_link =
@@ -128,6 +155,13 @@ fn walk(
             units.push(Unit::File { path, bytes: None });
         }
     }
+}
+
+/// A directory entry named like an input that cannot be read: said, never skipped silently.
+fn unreadable_entry(path: &Path, message: String, model: &mut Model, db: &mut SourceDb) {
+    model
+        .input_errors
+        .push(super::unreadable(db, path, None, message));
 }
 
 /// Folders that another scanned folder calls as a local module (`source = "../x"`).

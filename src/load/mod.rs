@@ -77,6 +77,33 @@ pub fn load(inputs: &[Input], options: &LoadOptions, db: &mut SourceDb) -> Model
     model
 }
 
+/// The input error for a file that could not be read or decoded. When the bytes are there, the
+/// error points at the first undecodable byte, shown through a lossy decoding of the file.
+pub(crate) fn unreadable(
+    db: &mut SourceDb,
+    path: &Path,
+    bytes: Option<&[u8]>,
+    message: String,
+) -> InputError {
+    let offset = bytes.and_then(text::invalid_utf8_offset);
+    let (file, loc) = match (bytes, offset) {
+        (Some(bytes), Some(offset)) => {
+            let file = db.add(path, String::from_utf8_lossy(bytes).into_owned());
+            (
+                file,
+                Loc::Span(crate::source::Span::new(file, offset, offset + 1)),
+            )
+        }
+        _ => (db.add(path, ""), Loc::None),
+    };
+    InputError {
+        loc,
+        file,
+        message,
+        warning: false,
+    }
+}
+
 fn load_file(
     path: &Path,
     bytes: Option<Vec<u8>>,
@@ -85,32 +112,19 @@ fn load_file(
     model: &mut Model,
     templates: &mut Vec<cfn::Pending>,
 ) {
-    let bytes = match bytes {
-        Some(b) => b,
-        None => match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                let file = db.add(path, "");
-                model.input_errors.push(InputError {
-                    loc: Loc::None,
-                    file,
-                    message: format!("cannot read {}: {e}", path.display()),
-                    warning: false,
-                });
-                return;
-            }
-        },
+    let bytes = match bytes.map_or_else(|| text::read_input(path), Ok) {
+        Ok(b) => b,
+        Err(message) => {
+            model.input_errors.push(unreadable(db, path, None, message));
+            return;
+        }
     };
     let text = match text::decode(&bytes) {
         Ok(t) => t,
         Err(message) => {
-            let file = db.add(path, "");
-            model.input_errors.push(InputError {
-                loc: Loc::None,
-                file,
-                message,
-                warning: false,
-            });
+            model
+                .input_errors
+                .push(unreadable(db, path, Some(&bytes), message));
             return;
         }
     };
@@ -158,19 +172,19 @@ fn load_cfn_stack(
     model: &mut Model,
     templates: &mut Vec<cfn::Pending>,
 ) {
-    let text = match std::fs::read(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))
-        .and_then(|b| text::decode(&b))
-    {
+    let bytes = match text::read_input(path) {
+        Ok(b) => b,
+        Err(message) => {
+            model.input_errors.push(unreadable(db, path, None, message));
+            return;
+        }
+    };
+    let text = match text::decode(&bytes) {
         Ok(t) => t,
         Err(message) => {
-            let file = db.add(path, "");
-            model.input_errors.push(InputError {
-                loc: Loc::None,
-                file,
-                message,
-                warning: false,
-            });
+            model
+                .input_errors
+                .push(unreadable(db, path, Some(&bytes), message));
             return;
         }
     };

@@ -28,11 +28,51 @@ fn utf8(bytes: &[u8]) -> Result<String, String> {
     }
 }
 
+/// Where decoding failed, for a span: the offset of the first invalid byte of a UTF-8 file.
+/// The text before it is the same in a lossy decoding, so the span lands on the right line.
+pub fn invalid_utf8_offset(bytes: &[u8]) -> Option<usize> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return None;
+    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    let skipped = bytes.len() - body.len();
+    std::str::from_utf8(body)
+        .err()
+        .map(|e| e.valid_up_to() + skipped)
+}
+
+/// Inputs larger than this are refused: spans are 32-bit and nobody reviews a 1 GiB template.
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// Reads an input file, refusing what is not a regular file: a named pipe would block the
+/// run forever, a device could be endless.
+pub fn read_input(path: &Path) -> Result<Vec<u8>, String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "{} is not a regular file (a folder, pipe, socket or device); not read",
+            path.display()
+        ));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(format!(
+            "{} is {} MiB, more than the {} MiB repl-lint reads",
+            path.display(),
+            meta.len() >> 20,
+            MAX_INPUT_BYTES >> 20
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, String> {
     if !bytes.len().is_multiple_of(2) {
         return Err("the file looks like UTF-16 but has an odd number of bytes".into());
     }
-    let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+    let units = bytes
+        .chunks_exact(2)
+        .map(|c| unit(<[u8; 2]>::try_from(c).unwrap_or_default()));
     char::decode_utf16(units)
         .collect::<Result<String, _>>()
         .map_err(|_| {

@@ -34,7 +34,7 @@ pub fn locate_cached(text: &[u8], path: &[Seg], cache: &mut Cache) -> Option<(us
         pos = match (seg, cache.containers.get(&pos)) {
             (Seg::Key(key), Some(Children::Object(members))) => members
                 .iter()
-                .find(|(k, _)| key_equals(&text[k.clone()], key))
+                .find(|(k, _)| text.get(k.clone()).is_some_and(|k| key_equals(k, key)))
                 .map(|(_, v)| *v)?,
             (Seg::Index(i), Some(Children::Array(items))) => *items.get(*i as usize)?,
             (Seg::Key(key), _) => {
@@ -82,7 +82,7 @@ fn scan_object(
                     return None;
                 }
                 i = skip_ws(text, i + 1);
-                if found.is_none() && key_equals(&text[raw.clone()], key) {
+                if found.is_none() && text.get(raw.clone()).is_some_and(|k| key_equals(k, key)) {
                     found = Some(i);
                 }
                 members.push((raw, i));
@@ -191,7 +191,7 @@ fn skip_string(text: &[u8], pos: usize) -> Option<usize> {
     loop {
         let off = memchr::memchr2(b'"', b'\\', text.get(i..)?)?;
         i += off;
-        if text[i] == b'\\' {
+        if text.get(i) == Some(&b'\\') {
             i += 2;
         } else {
             return Some(i + 1);

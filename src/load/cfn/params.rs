@@ -18,7 +18,7 @@ pub fn given(
     let mut out = HashMap::new();
     for path in files {
         let path = path.as_ref();
-        match std::fs::read_to_string(path) {
+        match crate::load::text::read_input(path).and_then(|b| crate::load::text::decode(&b)) {
             Ok(text) => match parse_file(&text) {
                 Ok(values) => out.extend(values),
                 Err(e) => diags.push(TemplateDiag {

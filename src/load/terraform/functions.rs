@@ -110,13 +110,13 @@ pub fn call(ev: &Ev, name: &str, args: Vec<Val>, loc: Loc, cx: &Cx) -> Val {
             };
         }
         "length" => {
-            return match args.first().map(|a| &a.kind) {
-                Some(VK::List(items)) => Val::new(VK::Num(items.len() as f64), loc),
-                Some(VK::Map(_)) => Val::new(
-                    VK::Num(args[0].sorted_entries().map_or(0, |e| e.len()) as f64),
+            return match args.first().map(|a| (a, &a.kind)) {
+                Some((_, VK::List(items))) => Val::new(VK::Num(items.len() as f64), loc),
+                Some((map, VK::Map(_))) => Val::new(
+                    VK::Num(map.sorted_entries().map_or(0, |e| e.len()) as f64),
                     loc,
                 ),
-                Some(VK::Str(st)) => Val::new(VK::Num(st.text.chars().count() as f64), loc),
+                Some((_, VK::Str(st))) => Val::new(VK::Num(st.text.chars().count() as f64), loc),
                 _ => unknown_from(&args, l).unwrap_or_else(|| err("length() of this value", loc)),
             };
         }
@@ -173,7 +173,9 @@ pub fn call(ev: &Ev, name: &str, args: Vec<Val>, loc: Loc, cx: &Cx) -> Val {
         "one" => {
             return match args.first().map(|a| &a.kind) {
                 Some(VK::List(items)) if items.is_empty() => Val::null(loc),
-                Some(VK::List(items)) if items.len() == 1 => items[0].clone(),
+                Some(VK::List(items)) if items.len() == 1 => {
+                    items.first().cloned().unwrap_or_else(|| Val::null(loc))
+                }
                 _ => unknown_from(&args, l)
                     .unwrap_or_else(|| err("one() needs at most one element", loc)),
             };
@@ -523,8 +525,9 @@ pub fn call(ev: &Ev, name: &str, args: Vec<Val>, loc: Loc, cx: &Cx) -> Val {
             let sets: Option<Vec<Vec<Val>>> = args.iter().map(Val::elements).collect();
             match sets {
                 Some(sets) if !sets.is_empty() => {
-                    let mut out = sets[0].clone();
-                    for other in sets.iter().skip(1) {
+                    let mut rest = sets.iter();
+                    let mut out = rest.next().cloned().unwrap_or_default();
+                    for other in rest {
                         let keys: Vec<Option<String>> = other.iter().map(encode_json).collect();
                         out.retain(|v| {
                             let inside = keys.contains(&encode_json(v));
@@ -781,8 +784,7 @@ fn read_text(
     {
         return Err(err(format!("`{p}` is larger than 1 MiB"), loc.clone()));
     }
-    let bytes =
-        std::fs::read(&path).map_err(|e| err(format!("cannot read `{p}`: {e}"), loc.clone()))?;
+    let bytes = crate::load::text::read_input(&path).map_err(|e| err(e, loc.clone()))?;
     let text = crate::load::text::decode(&bytes).map_err(|e| err(e, loc.clone()))?;
     let shown = Path::new(&p).to_path_buf();
     let file = ev.db.borrow_mut().add(shown, text.clone());

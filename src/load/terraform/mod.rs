@@ -148,10 +148,7 @@ fn tfvars(ev: &Ev, root: &Rc<Inst>, path: &Path) {
 }
 
 fn tfvars_json(ev: &Ev, root: &Rc<Inst>, path: &Path) {
-    let text = match std::fs::read(path)
-        .map_err(|e| e.to_string())
-        .and_then(|b| super::text::decode(&b))
-    {
+    let text = match super::text::read_input(path).and_then(|b| super::text::decode(&b)) {
         Ok(t) => t,
         Err(message) => {
             let file = ev.db.borrow_mut().add(path, "");

@@ -155,8 +155,8 @@ impl Ev<'_> {
                                 Val::new(VK::Resource(addr), loc.clone())
                             }
                         };
-                        match instances.first().map(|i| &i.key) {
-                            Some(None) => one(&instances[0], base.clone()),
+                        match instances.first() {
+                            Some(first) if first.key.is_none() => one(first, base.clone()),
                             _ => {
                                 let counted = fb.block.body.has_attribute("count");
                                 let mut items = Vec::new();

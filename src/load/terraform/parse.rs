@@ -25,19 +25,19 @@ pub fn parse_file(path: &Path, db: &mut SourceDb, errors: &mut Vec<InputError>) 
     let bytes = if too_big {
         Err(format!("{}: larger than 16 MiB; not read", path.display()))
     } else {
-        std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+        crate::load::text::read_input(path)
     };
-    let text = bytes.and_then(|b| super::super::text::decode(&b));
-    let text = match text {
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(message) => {
+            errors.push(crate::load::unreadable(db, path, None, message));
+            return None;
+        }
+    };
+    let text = match crate::load::text::decode(&bytes) {
         Ok(t) => t,
         Err(message) => {
-            let file = db.add(path, "");
-            errors.push(InputError {
-                loc: Loc::None,
-                file,
-                message,
-                warning: false,
-            });
+            errors.push(crate::load::unreadable(db, path, Some(&bytes), message));
             return None;
         }
     };

@@ -142,12 +142,15 @@ fn merge(statements: &mut Vec<Node>, new: Vec<Node>) {
             .get("Sid")
             .and_then(Node::as_str)
             .filter(|x| !x.is_empty());
-        match sid.and_then(|sid| {
-            statements
-                .iter()
-                .position(|x| x.get("Sid").and_then(Node::as_str) == Some(sid))
-        }) {
-            Some(i) => statements[i] = s,
+        match sid
+            .and_then(|sid| {
+                statements
+                    .iter()
+                    .position(|x| x.get("Sid").and_then(Node::as_str) == Some(sid))
+            })
+            .and_then(|i| statements.get_mut(i))
+        {
+            Some(slot) => *slot = s,
             None => statements.push(s),
         }
     }

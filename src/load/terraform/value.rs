@@ -216,7 +216,7 @@ impl Val {
         }
         match out.len() {
             0 => Val::str("", loc),
-            1 if matches!(out[0], Seg::Text(..)) => match out.pop() {
+            1 if matches!(out.first(), Some(Seg::Text(..))) => match out.pop() {
                 Some(Seg::Text(s, _)) => Val::new(VK::Str(s), loc),
                 _ => Val::str("", loc),
             },
