@@ -49,7 +49,11 @@ const ONE_EACH: [usize; 5] = [2, 3, 1, 1, 1];
 #[test]
 fn plan_and_sources_become_one_resource_per_address() {
     let (plan_first, db) = load_paths(&[setup().join("plan.json"), setup().join("main.tf")]);
-    assert!(plan_first.input_errors.is_empty(), "{:?}", plan_first.input_errors);
+    assert!(
+        plan_first.input_errors.is_empty(),
+        "{:?}",
+        plan_first.input_errors
+    );
     assert_eq!(counts(&plan_first), ONE_EACH);
     let (sources_first, _) = load_paths(&[setup(), setup().join("plan.json")]);
     assert_eq!(counts(&sources_first), ONE_EACH);
@@ -138,7 +142,10 @@ fn the_fused_run_reports_what_the_plan_alone_cannot_verify() {
     assert!(file_of(&fused.sources, &errors[0].primary).ends_with("main.tf"));
     // The plan knows the replica's versioning, which the sources alone cannot.
     assert!(
-        !fused.findings.iter().any(|f| f.rule.id == "ver-dst-not-enabled"),
+        !fused
+            .findings
+            .iter()
+            .any(|f| f.rule.id == "ver-dst-not-enabled"),
         "{rendered}"
     );
     insta::assert_snapshot!(rendered);
