@@ -163,3 +163,62 @@ fn unrelated_plan_and_sources_stay_apart() {
         .collect();
     assert_eq!(counts(&together).to_vec(), expected);
 }
+
+fn addresses(m: &Model) -> Vec<(String, Format)> {
+    let mut out: Vec<(String, Format)> = m
+        .buckets
+        .iter()
+        .map(|b| &b.origin)
+        .chain(m.bucket_settings.iter().map(|s| &s.origin))
+        .map(|o| (o.address.clone(), o.format))
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn module_instances_pair_by_full_address_and_plan_only_resources_stay() {
+    let dir = Path::new("tests/data/fusion/module-count");
+    let (fused, _) = load_paths(&[dir.to_path_buf()]);
+    assert_eq!(
+        addresses(&fused),
+        vec![
+            ("aws_s3_bucket.src".to_string(), Format::Terraform),
+            ("aws_s3_bucket_versioning.src".to_string(), Format::Terraform),
+            (
+                "module.archive.aws_s3_bucket.this[0]".to_string(),
+                Format::Plan
+            ),
+            (
+                "module.replica[\"eu\"].aws_s3_bucket.this[0]".to_string(),
+                Format::Terraform
+            ),
+            (
+                "module.replica[\"eu\"].aws_s3_bucket_versioning.this[0]".to_string(),
+                Format::Terraform
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_resource_only_in_the_sources_stays() {
+    // The plan without the role policy, as `terraform plan -target` would leave it out.
+    let text = std::fs::read_to_string(setup().join("plan.json")).unwrap();
+    let mut plan: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let keep = |r: &serde_json::Value| r["address"] != "aws_iam_role_policy.replication";
+    for pointer in ["/resource_changes", "/planned_values/root_module/resources"] {
+        if let Some(serde_json::Value::Array(items)) = plan.pointer_mut(pointer) {
+            items.retain(keep);
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("repl-lint-fusion-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(setup().join("main.tf"), dir.join("main.tf")).unwrap();
+    std::fs::write(dir.join("plan.json"), plan.to_string()).unwrap();
+    let (model, _) = load_paths(&[dir.clone()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(counts(&model), ONE_EACH);
+    let attachment = &model.role_policy_attachments[0];
+    assert_eq!(attachment.origin.format, Format::Terraform);
+}
