@@ -222,3 +222,15 @@ fn a_resource_only_in_the_sources_stays() {
     let attachment = &model.role_policy_attachments[0];
     assert_eq!(attachment.origin.format, Format::Terraform);
 }
+
+#[test]
+fn the_bundled_scenario_reports_the_missing_kms_encrypt_in_main_tf() {
+    let dir = Path::new("samples/scenarios/plan-with-sources");
+    let alone = run(&[&dir.join("plan.json")]);
+    assert_eq!(alone.count(Severity::Error), 0);
+    let fused = run(&[dir]);
+    let rendered = report::human::render(&fused, false);
+    let rules: Vec<&str> = fused.findings.iter().map(|f| f.rule.id).collect();
+    assert_eq!(rules, ["kms-dst-encrypt"], "{rendered}");
+    insta::assert_snapshot!(rendered);
+}
