@@ -154,7 +154,7 @@ fn the_fused_run_reports_what_the_plan_alone_cannot_verify() {
 #[test]
 fn unrelated_plan_and_sources_stay_apart() {
     let other = Path::new("samples/dstp-replicate-object/bad/plan.json").to_path_buf();
-    let (alone, _) = load_paths(&[other.clone()]);
+    let (alone, _) = load_paths(std::slice::from_ref(&other));
     let (together, _) = load_paths(&[other, setup().join("main.tf")]);
     let expected: Vec<usize> = counts(&alone)
         .iter()
@@ -184,7 +184,10 @@ fn module_instances_pair_by_full_address_and_plan_only_resources_stay() {
         addresses(&fused),
         vec![
             ("aws_s3_bucket.src".to_string(), Format::Terraform),
-            ("aws_s3_bucket_versioning.src".to_string(), Format::Terraform),
+            (
+                "aws_s3_bucket_versioning.src".to_string(),
+                Format::Terraform
+            ),
             (
                 "module.archive.aws_s3_bucket.this[0]".to_string(),
                 Format::Plan
@@ -216,7 +219,7 @@ fn a_resource_only_in_the_sources_stays() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(setup().join("main.tf"), dir.join("main.tf")).unwrap();
     std::fs::write(dir.join("plan.json"), plan.to_string()).unwrap();
-    let (model, _) = load_paths(&[dir.clone()]);
+    let (model, _) = load_paths(std::slice::from_ref(&dir));
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(counts(&model), ONE_EACH);
     let attachment = &model.role_policy_attachments[0];

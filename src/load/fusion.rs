@@ -174,7 +174,12 @@ pub fn fuse_models(source: &mut Model, plan: &mut Model) {
 
 /// Pairs resources by address (the n-th of the plan with the n-th of the sources when a type
 /// maps one address to several model items) and fuses each pair in the source's place.
-fn fuse_collection<T: Fuse + Addressed>(source: &mut Vec<T>, plan: &mut Vec<T>) {
+///
+/// A resource whose `count`/`for_each` (or its module's) the sources could not expand is one
+/// item without instance keys there (`module.m.aws_s3_bucket.b`); the plan has the instances
+/// (`module.m["a"].aws_s3_bucket.b[0]`). Each instance is then fused with a copy of it, in its
+/// place.
+fn fuse_collection<T: Fuse + Addressed + Clone>(source: &mut Vec<T>, plan: &mut Vec<T>) {
     if source.is_empty() || plan.is_empty() {
         return;
     }
@@ -186,7 +191,7 @@ fn fuse_collection<T: Fuse + Addressed>(source: &mut Vec<T>, plan: &mut Vec<T>) 
             .push_back(i);
     }
     let mut slots: Vec<Option<T>> = source.drain(..).map(Some).collect();
-    let mut plan_only = Vec::new();
+    let mut unpaired = Vec::new();
     for item in plan.drain(..) {
         let slot = waiting
             .get_mut(item.address())
@@ -195,17 +200,122 @@ fn fuse_collection<T: Fuse + Addressed>(source: &mut Vec<T>, plan: &mut Vec<T>) 
         match slot {
             Some(slot) => match slot.take() {
                 Some(from_source) => *slot = Some(from_source.fuse(item)),
-                None => plan_only.push(item),
+                None => unpaired.push(item),
             },
+            None => unpaired.push(item),
+        }
+    }
+    // Source items still waiting that lack an instance key the plan has stand for every
+    // instance of their resource; found by the address without any key.
+    let mut templates: HashMap<String, Vec<usize>> = HashMap::new();
+    for i in waiting.into_values().flatten() {
+        if let Some(item) = slots.get(i).and_then(Option::as_ref) {
+            let base = without_instance_keys(item.address());
+            templates.entry(base).or_default().push(i);
+        }
+    }
+    let mut expanded: Vec<Option<Vec<T>>> = Vec::new();
+    expanded.resize_with(slots.len(), || None);
+    let mut plan_only = Vec::new();
+    for item in unpaired {
+        let template = templates
+            .get(&without_instance_keys(item.address()))
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| Some((i, slots.get(i)?.as_ref()?)))
+            .find(|(_, t)| stands_for(t.address(), item.address()));
+        match template {
+            Some((i, template)) => {
+                let mut from_source = template.clone();
+                from_source.set_address(item.address().to_string());
+                if let Some(instances) = expanded.get_mut(i) {
+                    instances
+                        .get_or_insert_with(Vec::new)
+                        .push(from_source.fuse(item));
+                }
+            }
             None => plan_only.push(item),
         }
     }
-    *source = slots.into_iter().flatten().collect();
+    *source = slots
+        .into_iter()
+        .zip(expanded)
+        .flat_map(|(slot, instances)| match instances {
+            Some(instances) => instances,
+            None => slot.into_iter().collect(),
+        })
+        .collect();
     *plan = plan_only;
+}
+
+/// Whether a source address whose expansion was unknown stands for a plan instance address:
+/// the same steps, each key of the source equal to the plan's or missing, at least one missing.
+fn stands_for(source: &str, plan: &str) -> bool {
+    let (Some(s), Some(p)) = (steps(source), steps(plan)) else {
+        return false;
+    };
+    s.len() == p.len()
+        && s.iter()
+            .zip(&p)
+            .all(|(s, p)| s.0 == p.0 && (s.1.is_none() || s.1 == p.1))
+        && s.iter()
+            .zip(&p)
+            .any(|(s, p)| s.1.is_none() && p.1.is_some())
+}
+
+/// `module.m["a.b"].aws_s3_bucket.b[0]` → `module.m.aws_s3_bucket.b`.
+fn without_instance_keys(address: &str) -> String {
+    match steps(address) {
+        Some(steps) => steps
+            .iter()
+            .map(|(name, _)| *name)
+            .collect::<Vec<_>>()
+            .join("."),
+        None => address.to_string(),
+    }
+}
+
+/// Dotted steps with their instance keys (the text between the brackets, quotes included);
+/// `None` when brackets or quotes do not balance.
+fn steps(address: &str) -> Option<Vec<(&str, Option<&str>)>> {
+    let bytes = address.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while bytes.get(i).is_some_and(|b| *b != b'.' && *b != b'[') {
+            i += 1;
+        }
+        let name = address.get(start..i)?;
+        let mut key = None;
+        if bytes.get(i) == Some(&b'[') {
+            let open = i + 1;
+            let mut in_string = false;
+            loop {
+                i += 1;
+                match (*bytes.get(i)?, in_string) {
+                    (b'\\', true) => i += 1,
+                    (b'"', _) => in_string = !in_string,
+                    (b']', false) => break,
+                    _ => {}
+                }
+            }
+            key = Some(address.get(open..i)?);
+            i += 1;
+        }
+        out.push((name, key));
+        match bytes.get(i) {
+            None => {}
+            Some(b'.') => i += 1,
+            Some(_) => return None,
+        }
+    }
+    Some(out)
 }
 
 trait Addressed {
     fn address(&self) -> &str;
+    fn set_address(&mut self, address: String);
 }
 
 macro_rules! addressed {
@@ -213,6 +323,9 @@ macro_rules! addressed {
         $(impl Addressed for $ty {
             fn address(&self) -> &str {
                 &self.origin.address
+            }
+            fn set_address(&mut self, address: String) {
+                self.origin.address = address;
             }
         })*
     };

@@ -140,3 +140,72 @@ fn an_unknown_plan_document_comes_from_the_sources() {
     let fused = source.fuse(plan);
     assert!(matches!(&fused.content, PolicyContent::Unknown(w) if w.0.contains("after apply")));
 }
+
+#[test]
+fn addresses_lose_their_instance_keys_whatever_the_keys_hold() {
+    assert_eq!(
+        without_instance_keys(r#"module.m["a.b]"].aws_s3_bucket.b[0]"#),
+        "module.m.aws_s3_bucket.b"
+    );
+    assert_eq!(without_instance_keys("aws_s3_bucket.b"), "aws_s3_bucket.b");
+    assert!(stands_for(
+        "module.m.aws_s3_bucket.b",
+        r#"module.m["x"].aws_s3_bucket.b[0]"#
+    ));
+    assert!(stands_for(
+        r#"module.m["x"].aws_s3_bucket.b"#,
+        r#"module.m["x"].aws_s3_bucket.b[0]"#
+    ));
+    assert!(!stands_for(
+        r#"module.m["y"].aws_s3_bucket.b"#,
+        r#"module.m["x"].aws_s3_bucket.b[0]"#
+    ));
+    assert!(!stands_for("aws_s3_bucket.b", "aws_s3_bucket.b"));
+    assert!(!stands_for("aws_s3_bucket.b", "aws_s3_bucket.c[0]"));
+    assert!(steps(r#"aws_s3_bucket.b["unclosed]"#).is_none());
+}
+
+fn bucket(address: &str, name: Value<String>) -> Bucket {
+    Bucket {
+        origin: Origin {
+            address: address.to_string(),
+            file: FileId(0),
+            header: at(0),
+            format: crate::model::Format::Terraform,
+        },
+        name,
+        arn: Value::default(),
+        account: Value::default(),
+        region: Value::default(),
+        settings: BucketSettings::default(),
+    }
+}
+
+#[test]
+fn a_resource_the_sources_could_not_expand_becomes_each_planned_instance() {
+    let mut source = vec![
+        bucket("module.m.aws_s3_bucket.b", unknown(at(1))),
+        bucket("aws_s3_bucket.other", known("other", at(2))),
+    ];
+    let mut plan = vec![
+        bucket(r#"module.m["a"].aws_s3_bucket.b[0]"#, known("a", at(8))),
+        bucket(r#"module.m["b"].aws_s3_bucket.b[0]"#, known("b", at(9))),
+        bucket("aws_s3_bucket.plan_only", known("p", at(7))),
+    ];
+    fuse_collection(&mut source, &mut plan);
+    let names: Vec<(&str, Option<&str>)> = source
+        .iter()
+        .map(|b| (b.origin.address.as_str(), b.name.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (r#"module.m["a"].aws_s3_bucket.b[0]"#, Some("a")),
+            (r#"module.m["b"].aws_s3_bucket.b[0]"#, Some("b")),
+            ("aws_s3_bucket.other", Some("other")),
+        ]
+    );
+    assert_eq!(source[0].name.loc(), &at(1));
+    assert_eq!(plan.len(), 1);
+    assert_eq!(plan[0].origin.address, "aws_s3_bucket.plan_only");
+}
