@@ -237,3 +237,18 @@ fn the_bundled_scenario_reports_the_missing_kms_encrypt_in_main_tf() {
     assert_eq!(rules, ["kms-dst-encrypt"], "{rendered}");
     insta::assert_snapshot!(rendered);
 }
+
+#[test]
+fn a_document_both_know_keeps_the_tf_spans() {
+    let (model, db) = load_paths(&[setup()]);
+    let trust = model.roles[0].trust.as_ref().expect("trust policy");
+    let PolicyContent::Parsed(node) = &trust.content else {
+        panic!("{:?}", trust.content)
+    };
+    let statement = node
+        .get("Statement")
+        .and_then(|s| s.as_list())
+        .and_then(|s| s.first())
+        .expect("a statement");
+    assert!(file_of(&db, &statement.loc).ends_with("main.tf"));
+}

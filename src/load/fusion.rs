@@ -73,10 +73,11 @@ fn pairs(units: &[Loaded]) -> Vec<(usize, usize)> {
             .map(|(i, u)| (i, addresses(&u.model)))
             .collect()
     };
-    let plans = of_kind(UnitKind::Plan);
-    if plans.is_empty() {
+    let has = |kind: UnitKind| units.iter().any(|u| u.kind == kind);
+    if !has(UnitKind::Plan) || !has(UnitKind::TerraformRoot) {
         return Vec::new();
     }
+    let plans = of_kind(UnitKind::Plan);
     let roots = of_kind(UnitKind::TerraformRoot);
     let mut candidates = Vec::new();
     for (p, plan_addresses) in &plans {
