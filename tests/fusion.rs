@@ -252,3 +252,26 @@ fn a_document_both_know_keeps_the_tf_spans() {
         .expect("a statement");
     assert!(file_of(&db, &statement.loc).ends_with("main.tf"));
 }
+
+#[test]
+fn a_suppression_in_the_sources_applies_to_the_fused_finding() {
+    let dir = std::env::temp_dir().join(format!("repl-lint-fusion-ignore-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let main = std::fs::read_to_string(setup().join("main.tf"))
+        .unwrap()
+        .replace(
+            "resource \"aws_s3_bucket_policy\" \"dst\" {",
+            "# repl-lint:ignore=xdst-replicate-object a batch job copies the objects\n\
+         resource \"aws_s3_bucket_policy\" \"dst\" {",
+        );
+    std::fs::write(dir.join("main.tf"), main).unwrap();
+    std::fs::copy(setup().join("plan.json"), dir.join("plan.json")).unwrap();
+    let outcome = run(&[&dir]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        outcome.findings.is_empty(),
+        "{}",
+        report::human::render(&outcome, false)
+    );
+    assert_eq!(outcome.suppressed, 1);
+}
