@@ -8,9 +8,10 @@
 //!
 //! Which folder belongs to which plan: a plan names no folder, so a plan is paired with a root
 //! module folder of the same run when they share resource addresses: at least half of the
-//! addresses of the smaller of the two (only the resources repl-lint models count). Each plan
-//! pairs with at most one folder and each folder with at most one plan, the largest overlaps
-//! first. Resources only in the plan (registry modules that were not installed) or only in the
+//! addresses of the smaller of the two (only the resources repl-lint models count), unless the
+//! bucket and role names both know mostly differ (another environment of the same code). Each
+//! plan pairs with at most one folder and each folder with at most one plan, the largest
+//! overlaps first, then the most names in common. Resources only in the plan (registry modules that were not installed) or only in the
 //! sources stay as they are.
 //!
 //! Values, per attribute: a value the plan knows wins (it reflects the inputs applied), then a
@@ -63,38 +64,89 @@ pub fn fuse(units: &mut [Loaded]) {
     }
 }
 
-/// (plan unit, root unit) pairs that share most of their addresses.
-fn pairs(units: &[Loaded]) -> Vec<(usize, usize)> {
-    let of_kind = |kind: UnitKind| -> Vec<(usize, HashSet<&str>)> {
-        units
+/// What pairing looks at in one unit.
+struct Footprint<'m> {
+    unit: usize,
+    addresses: HashSet<&'m str>,
+    /// Known names of buckets and roles by address: two environments of one configuration
+    /// share addresses but not names.
+    names: HashMap<&'m str, &'m str>,
+}
+
+impl<'m> Footprint<'m> {
+    fn new(unit: usize, model: &'m Model) -> Footprint<'m> {
+        let names = model
+            .buckets
             .iter()
-            .enumerate()
-            .filter(|(_, u)| u.kind == kind)
-            .map(|(i, u)| (i, addresses(&u.model)))
-            .collect()
-    };
+            .filter_map(|b| Some((b.origin.address.as_str(), b.name.as_str()?)))
+            .chain(
+                model
+                    .roles
+                    .iter()
+                    .filter_map(|r| Some((r.origin.address.as_str(), r.name.as_str()?))),
+            )
+            .collect();
+        Footprint {
+            unit,
+            addresses: addresses(model),
+            names,
+        }
+    }
+
+    /// Known names that agree and that differ between two units.
+    fn name_agreement(&self, other: &Footprint<'_>) -> (usize, usize) {
+        let mut agree = 0;
+        let mut differ = 0;
+        for (address, name) in &self.names {
+            match other.names.get(address) {
+                Some(o) if o == name => agree += 1,
+                Some(_) => differ += 1,
+                None => {}
+            }
+        }
+        (agree, differ)
+    }
+}
+
+/// (plan unit, root unit) pairs that share most of their addresses and whose known names do
+/// not mostly differ.
+fn pairs(units: &[Loaded]) -> Vec<(usize, usize)> {
     let has = |kind: UnitKind| units.iter().any(|u| u.kind == kind);
     if !has(UnitKind::Plan) || !has(UnitKind::TerraformRoot) {
         return Vec::new();
     }
+    let of_kind = |kind: UnitKind| -> Vec<Footprint<'_>> {
+        units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.kind == kind)
+            .map(|(i, u)| Footprint::new(i, &u.model))
+            .collect()
+    };
     let plans = of_kind(UnitKind::Plan);
     let roots = of_kind(UnitKind::TerraformRoot);
     let mut candidates = Vec::new();
-    for (p, plan_addresses) in &plans {
-        for (r, root_addresses) in &roots {
-            let shared = plan_addresses.intersection(root_addresses).count();
-            let smaller = plan_addresses.len().min(root_addresses.len());
-            if shared > 0 && 2 * shared >= smaller {
-                candidates.push((shared, *p, *r));
+    for plan in &plans {
+        for root in &roots {
+            let shared = plan.addresses.intersection(&root.addresses).count();
+            let smaller = plan.addresses.len().min(root.addresses.len());
+            let (agree, differ) = plan.name_agreement(root);
+            if shared > 0 && 2 * shared >= smaller && differ <= agree {
+                candidates.push((shared, agree, plan.unit, root.unit));
             }
         }
     }
-    // Largest overlaps first; ties in input order.
-    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    // Largest overlaps first, then most names in common; remaining ties in input order.
+    candidates.sort_by(|a, b| {
+        (b.0, b.1)
+            .cmp(&(a.0, a.1))
+            .then(a.2.cmp(&b.2))
+            .then(a.3.cmp(&b.3))
+    });
     let mut taken_plans = HashSet::new();
     let mut taken_roots = HashSet::new();
     let mut out = Vec::new();
-    for (_, p, r) in candidates {
+    for (_, _, p, r) in candidates {
         if !taken_plans.contains(&p) && !taken_roots.contains(&r) {
             taken_plans.insert(p);
             taken_roots.insert(r);

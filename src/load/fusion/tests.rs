@@ -209,3 +209,66 @@ fn a_resource_the_sources_could_not_expand_becomes_each_planned_instance() {
     assert_eq!(plan.len(), 1);
     assert_eq!(plan[0].origin.address, "aws_s3_bucket.plan_only");
 }
+
+fn unit(kind: UnitKind, buckets: &[(&str, &str)]) -> Loaded {
+    let mut model = Model::default();
+    for (address, name) in buckets {
+        model.buckets.push(bucket(address, known(name, at(0))));
+    }
+    Loaded { kind, model }
+}
+
+#[test]
+fn a_plan_pairs_with_the_folder_of_its_environment() {
+    let units = [
+        unit(
+            UnitKind::TerraformRoot,
+            &[
+                ("aws_s3_bucket.a", "staging-a"),
+                ("aws_s3_bucket.b", "staging-b"),
+            ],
+        ),
+        unit(
+            UnitKind::Plan,
+            &[("aws_s3_bucket.a", "prod-a"), ("aws_s3_bucket.b", "prod-b")],
+        ),
+        unit(
+            UnitKind::TerraformRoot,
+            &[("aws_s3_bucket.a", "prod-a"), ("aws_s3_bucket.b", "prod-b")],
+        ),
+    ];
+    assert_eq!(pairs(&units), [(1, 2)]);
+    // Alone with the other environment's folder, the plan is not fused.
+    assert_eq!(pairs(&units[..2]), []);
+}
+
+#[test]
+fn a_plan_pairs_only_when_most_addresses_are_shared() {
+    let root = unit(
+        UnitKind::TerraformRoot,
+        &[
+            ("aws_s3_bucket.a", "a"),
+            ("aws_s3_bucket.b", "b"),
+            ("aws_s3_bucket.c", "c"),
+        ],
+    );
+    let registry = unit(
+        UnitKind::Plan,
+        &[
+            ("aws_s3_bucket.a", "a"),
+            ("aws_s3_bucket.b", "b"),
+            ("module.m.aws_s3_bucket.x", "x"),
+            ("module.m.aws_s3_bucket.y", "y"),
+        ],
+    );
+    let unrelated = unit(
+        UnitKind::Plan,
+        &[
+            ("aws_s3_bucket.a", "a"),
+            ("aws_s3_bucket.q", "q"),
+            ("aws_s3_bucket.r", "r"),
+            ("aws_s3_bucket.s", "s"),
+        ],
+    );
+    assert_eq!(pairs(&[root, unrelated, registry]), [(2, 0)]);
+}
