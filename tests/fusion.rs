@@ -275,3 +275,64 @@ fn a_suppression_in_the_sources_applies_to_the_fused_finding() {
     );
     assert_eq!(outcome.suppressed, 1);
 }
+
+#[test]
+fn a_resource_the_sources_cannot_expand_is_fused_with_each_planned_instance() {
+    let from = Path::new("tests/data/fusion/module-count");
+    let dir = std::env::temp_dir().join(format!("repl-lint-fusion-expand-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("modules/replica")).unwrap();
+    let main = std::fs::read_to_string(from.join("main.tf"))
+        .unwrap()
+        .replace(
+            "for_each = toset([\"eu\"])",
+            "for_each = toset([\"eu\"])\n  enabled  = var.replica_enabled",
+        );
+    // `count = var.enabled ? 1 : 0` in the module: unknown without the variable.
+    std::fs::write(
+        dir.join("main.tf"),
+        format!("variable \"replica_enabled\" {{\n  type = bool\n}}\n{main}"),
+    )
+    .unwrap();
+    for file in ["plan.json", "modules/replica/main.tf"] {
+        std::fs::copy(from.join(file), dir.join(file)).unwrap();
+    }
+    let (sources, _) = load_paths(&[dir.join("main.tf")]);
+    let (fused, db) = load_paths(std::slice::from_ref(&dir));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        addresses(&sources)
+            .iter()
+            .any(|(a, _)| a == "module.replica[\"eu\"].aws_s3_bucket.this"),
+        "{:?}",
+        addresses(&sources)
+    );
+    assert_eq!(
+        addresses(&fused),
+        vec![
+            ("aws_s3_bucket.src".to_string(), Format::Terraform),
+            (
+                "aws_s3_bucket_versioning.src".to_string(),
+                Format::Terraform
+            ),
+            (
+                "module.archive.aws_s3_bucket.this[0]".to_string(),
+                Format::Plan
+            ),
+            (
+                "module.replica[\"eu\"].aws_s3_bucket.this[0]".to_string(),
+                Format::Terraform
+            ),
+            (
+                "module.replica[\"eu\"].aws_s3_bucket_versioning.this[0]".to_string(),
+                Format::Terraform
+            ),
+        ]
+    );
+    let replica = fused
+        .buckets
+        .iter()
+        .find(|b| b.origin.address.starts_with("module.replica"))
+        .expect("replica bucket");
+    assert_eq!(replica.name.as_str(), Some("acme-logs-replica-eu"));
+    assert!(file_of(&db, replica.name.loc()).ends_with("modules/replica/main.tf"));
+}

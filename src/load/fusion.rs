@@ -7,12 +7,13 @@
 //! resource that keeps the source's locations, so findings point at the .tf files.
 //!
 //! Which folder belongs to which plan: a plan names no folder, so a plan is paired with a root
-//! module folder of the same run when they share resource addresses: at least half of the
-//! addresses of the smaller of the two (only the resources repl-lint models count), unless the
-//! bucket and role names both know mostly differ (another environment of the same code). Each
-//! plan pairs with at most one folder and each folder with at most one plan, the largest
-//! overlaps first, then the most names in common. Resources only in the plan (registry modules that were not installed) or only in the
-//! sources stay as they are.
+//! module folder of the same run when they share resource addresses (without instance keys):
+//! at least half of the addresses of the smaller of the two (only the resources repl-lint
+//! models count), unless the bucket and role names both know mostly differ (another
+//! environment of the same code). Each plan pairs with at most one folder and each folder with
+//! at most one plan, the largest overlaps first, then the most names in common. Resources only
+//! in the plan (registry modules that were not installed) or only in the sources stay as they
+//! are.
 //!
 //! Values, per attribute: a value the plan knows wins (it reflects the inputs applied), then a
 //! value the sources know, then what the sources build from references (they evaluate the whole
@@ -67,7 +68,8 @@ pub fn fuse(units: &mut [Loaded]) {
 /// What pairing looks at in one unit.
 struct Footprint<'m> {
     unit: usize,
-    addresses: HashSet<&'m str>,
+    /// Addresses without instance keys: the sources may not know how many instances there are.
+    addresses: HashSet<String>,
     /// Known names of buckets and roles by address: two environments of one configuration
     /// share addresses but not names.
     names: HashMap<&'m str, &'m str>,
@@ -88,7 +90,10 @@ impl<'m> Footprint<'m> {
             .collect();
         Footprint {
             unit,
-            addresses: addresses(model),
+            addresses: addresses(model)
+                .into_iter()
+                .map(without_instance_keys)
+                .collect(),
             names,
         }
     }
