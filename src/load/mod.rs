@@ -4,6 +4,7 @@
 
 pub mod cfn;
 pub mod discover;
+pub mod fusion;
 pub mod plan;
 pub mod policy_file;
 pub mod terraform;
@@ -56,22 +57,36 @@ pub fn load(inputs: &[Input], options: &LoadOptions, db: &mut SourceDb) -> Model
             Input::Path(path) => discover::discover(path, &mut units, &mut model, db),
         }
     }
+    let units = without_repeats(units);
     // CloudFormation templates load together at the end: one stack's `Fn::ImportValue` reads
     // another's exports.
     let mut templates = Vec::new();
+    // Each unit gets a model of its own until plans are fused with their sources.
+    let mut loaded = Vec::with_capacity(units.len());
     for unit in units {
-        match unit {
+        let mut part = Model::default();
+        let kind = match unit {
             discover::Unit::File { path, bytes } => {
-                load_file(&path, bytes, options, db, &mut model, &mut templates)
+                match load_file(&path, bytes, options, db, &mut part, &mut templates) {
+                    Some(FileKind::Plan) => fusion::UnitKind::Plan,
+                    _ => fusion::UnitKind::Other,
+                }
             }
             discover::Unit::CfnStack(stack) => {
                 let info = stack.info(options);
-                load_cfn_stack(&stack.template, info, db, &mut model, &mut templates)
+                load_cfn_stack(&stack.template, info, db, &mut part, &mut templates);
+                fusion::UnitKind::Other
             }
             discover::Unit::TerraformModule { dir, files } => {
-                load_terraform_module(&dir, &files, options, db, &mut model)
+                load_terraform_module(&dir, &files, options, db, &mut part);
+                fusion::UnitKind::TerraformRoot
             }
-        }
+        };
+        loaded.push(fusion::Loaded { kind, model: part });
+    }
+    fusion::fuse(&mut loaded);
+    for unit in loaded {
+        model.merge(unit.model);
     }
     model.merge(cfn::load_all(&templates, options, db));
     model
@@ -104,6 +119,45 @@ pub(crate) fn unreadable(
     }
 }
 
+/// A file or folder named twice (`repl-lint plan.json .` from the plan's folder) is loaded once;
+/// a folder's .tf files given one by one and as the folder are one module.
+fn without_repeats(units: Vec<discover::Unit>) -> Vec<discover::Unit> {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let mut files = std::collections::HashSet::new();
+    let mut modules: BTreeMap<PathBuf, usize> = BTreeMap::new();
+    let mut out: Vec<discover::Unit> = Vec::with_capacity(units.len());
+    for unit in units {
+        match unit {
+            discover::Unit::File { path, bytes: None } => {
+                if files.insert(canonical(&path)) {
+                    out.push(discover::Unit::File { path, bytes: None });
+                }
+            }
+            discover::Unit::TerraformModule { dir, files: tf } => {
+                let key = canonical(&dir);
+                let earlier = modules.get(&key).copied();
+                match earlier.and_then(|i| out.get_mut(i)) {
+                    Some(discover::Unit::TerraformModule { files: seen, .. }) => {
+                        let seen_canonical: Vec<PathBuf> =
+                            seen.iter().map(|f| canonical(f)).collect();
+                        for f in tf {
+                            if !seen_canonical.contains(&canonical(&f)) {
+                                seen.push(f);
+                            }
+                        }
+                    }
+                    _ => {
+                        modules.insert(key, out.len());
+                        out.push(discover::Unit::TerraformModule { dir, files: tf });
+                    }
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 fn load_file(
     path: &Path,
     bytes: Option<Vec<u8>>,
@@ -111,12 +165,12 @@ fn load_file(
     db: &mut SourceDb,
     model: &mut Model,
     templates: &mut Vec<cfn::Pending>,
-) {
+) -> Option<FileKind> {
     let bytes = match bytes.map_or_else(|| text::read_input(path), Ok) {
         Ok(b) => b,
         Err(message) => {
             model.input_errors.push(unreadable(db, path, None, message));
-            return;
+            return None;
         }
     };
     let text = match text::decode(&bytes) {
@@ -125,7 +179,7 @@ fn load_file(
             model
                 .input_errors
                 .push(unreadable(db, path, Some(&bytes), message));
-            return;
+            return None;
         }
     };
     let kind = text::sniff(path, &text);
@@ -136,6 +190,7 @@ fn load_file(
         }
         _ => load_text(file, kind, options, db, model),
     }
+    Some(kind)
 }
 
 /// Loads one file whose text is already in `db`.
