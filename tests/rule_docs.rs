@@ -1,0 +1,99 @@
+//! Every rule's documentation has the sections of the docs format, and `docs/rules.md` is the
+//! index generated from it.
+
+use std::path::Path;
+
+use repl_lint::rules::RULES;
+use repl_lint::rules::listing::{self, DOC_SECTIONS, REGENERATE_INDEX};
+
+/// Rules written before the docs format had examples (tier 1 and the standards rules): another
+/// change adds their `## Example`. Only that heading is excused, the other sections are checked.
+/// Temporary: empty this list once those docs are merged.
+const EXAMPLE_PENDING: &[&str] = &[
+    "pol-json-invalid",
+    "pol-version-invalid",
+    "pol-object-arn-no-wildcard",
+    "pol-resource-policy-principal-missing",
+    "ver-src-not-enabled",
+    "ver-dst-not-enabled",
+    "rc-role-not-role-arn",
+    "rc-dest-not-bucket-arn",
+    "rc-dest-is-source",
+    "rc-rule-disabled",
+    "trust-missing-s3-principal",
+    "trust-wrong-principal-form",
+    "srcp-bucket-level",
+    "srcp-object-read",
+    "srcp-tagging",
+    "srcp-getobjectversion-substitute",
+    "dstp-replicate-object",
+    "dstp-replicate-delete",
+    "dstp-replicate-tags",
+    "dstp-owner-override",
+    "xdst-policy-missing",
+    "xdst-replicate-object",
+    "xdst-replicate-delete",
+    "xdst-replicate-tags",
+    "xdst-owner-override",
+    "xdst-principal-form",
+    "xdst-object-resource",
+    "own-act-needs-account",
+    "del-tag-filter",
+    "kms-opt-in-missing",
+    "kms-replica-key-missing",
+    "kms-aws-managed-xacct",
+    "kms-src-decrypt",
+    "kms-dst-encrypt",
+    "kms-dst-generatedatakey",
+    "kms-key-policy-no-path",
+    "kms-xacct-both-sides",
+    "ol-destination-not-enabled",
+    "ol-source-read-perms",
+    "rtc-requires-metrics",
+    "deny-replication-actions",
+    "deny-network-origin",
+    "deny-permissions-boundary",
+    "deny-scp",
+    "std-require-rtc",
+    "std-require-replica-kms",
+    "std-allowed-destination-accounts",
+    "std-allowed-destination-regions",
+    "std-require-delete-marker-replication",
+    "std-require-storage-class",
+    "std-suppression-no-reason",
+    "std-suppression-unused",
+];
+
+#[test]
+fn every_rule_has_the_doc_sections_in_order() {
+    let mut problems = Vec::new();
+    for rule in RULES {
+        let meta = rule.meta();
+        let expected: Vec<&str> = DOC_SECTIONS
+            .iter()
+            .copied()
+            .filter(|s| *s != "Example" || !EXAMPLE_PENDING.contains(&meta.id))
+            .collect();
+        let headings = listing::doc_headings(meta);
+        if headings != expected {
+            problems.push(format!(
+                "{}: sections {:?}, expected {:?}",
+                meta.id, headings, expected
+            ));
+        }
+        if meta.summary.trim().is_empty() {
+            problems.push(format!("{}: no one-line summary", meta.id));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn rules_index_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == listing::markdown(),
+        "docs/rules.md is stale: regenerate it with `{REGENERATE_INDEX}`"
+    );
+}
