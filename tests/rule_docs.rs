@@ -97,3 +97,29 @@ fn rules_index_is_current() {
         "docs/rules.md is stale: regenerate it with `{REGENERATE_INDEX}`"
     );
 }
+
+#[test]
+fn explain_and_rules_commands() {
+    let bin = env!("CARGO_BIN_EXE_repl-lint");
+    let unknown = std::process::Command::new(bin)
+        .args(["explain", "ver-dst-not-enable"])
+        .output()
+        .expect("runs repl-lint");
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(stderr.contains("did you mean `ver-dst-not-enabled`"), "{stderr}");
+
+    let known = std::process::Command::new(bin)
+        .args(["explain", "del-tag-filter", "--no-color"])
+        .output()
+        .expect("runs repl-lint");
+    assert_eq!(known.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&known.stdout).contains("How to fix"));
+
+    let json = std::process::Command::new(bin)
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("runs repl-lint");
+    let items: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap_or_default();
+    assert_eq!(items.as_array().map(Vec::len), Some(RULES.len()));
+}
