@@ -107,7 +107,10 @@ fn explain_and_rules_commands() {
         .expect("runs repl-lint");
     assert_eq!(unknown.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&unknown.stderr);
-    assert!(stderr.contains("did you mean `ver-dst-not-enabled`"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean `ver-dst-not-enabled`"),
+        "{stderr}"
+    );
 
     let known = std::process::Command::new(bin)
         .args(["explain", "del-tag-filter", "--no-color"])

@@ -1,0 +1,137 @@
+//! Grants that a hygiene mistake makes ineffective: a misspelled action, an action written on a
+//! resource type it does not apply to. When such a mistake is why the role lacks a permission
+//! replication needs, the hygiene rule reports it (it points at the exact item to correct) and
+//! the permission rules (`srcp-*`, `dstp-*`, `kms-*`) stay silent about that need.
+
+use crate::graph::{DocId, Graph};
+use crate::iam::{self, ActionSpec, Effect, Item, Match, ResourceSpec, Statement, atom, catalogue};
+use crate::rules::Context;
+use crate::rules::access::{self, Checked, Gap};
+
+/// Actions whose need the catalogue rates a warning (AWS sources disagree), so losing them is a
+/// warning too.
+const RECOMMENDED_ONLY: &[&str] = &["s3:ReplicateTags", "kms:GenerateDataKey"];
+
+/// Whether an action item names nothing in the embedded catalogue, for a service it covers.
+pub fn is_unknown_action(text: &str) -> bool {
+    if atom::contains_atoms(text) || text == "*" {
+        return false;
+    }
+    let Some((service, name)) = text.split_once(':') else {
+        return false;
+    };
+    if service.is_empty() || name.is_empty() || !catalogue::covers_service(text) {
+        return false;
+    }
+    if name.contains(['*', '?']) {
+        catalogue::expand(text).is_empty()
+    } else {
+        catalogue::lookup(text).is_none()
+    }
+}
+
+/// Whether a statement's Resource (or NotResource) may cover `resource`.
+pub fn reaches(st: &Statement, resource: &str) -> bool {
+    match &st.resource {
+        Some(ResourceSpec::Resource(items)) => items
+            .iter()
+            .any(|i| iam::matching::glob(&i.text, resource, false) != Match::No),
+        Some(ResourceSpec::NotResource(items)) => items
+            .iter()
+            .all(|i| iam::matching::glob(&i.text, resource, false) != Match::Yes),
+        None => false,
+    }
+}
+
+fn allow_statements<'g>(g: &'g Graph<'_>, docs: &[DocId]) -> impl Iterator<Item = &'g Statement> {
+    docs.iter()
+        .filter_map(|id| g.policy(*id))
+        .flat_map(|p| p.statements.iter())
+        .filter(|st| st.effect == Some(Effect::Allow))
+}
+
+fn action_items(st: &Statement) -> &[Item] {
+    match &st.action {
+        Some(ActionSpec::Action(items)) => items,
+        _ => &[],
+    }
+}
+
+/// A misspelled action item in the role's identity policies that was meant as `c`'s action
+/// (its closest catalogue action), on a resource that covers the need.
+pub fn misspelled_grant<'g>(g: &'g Graph<'_>, docs: &[DocId], c: &Checked) -> Option<&'g Item> {
+    allow_statements(g, docs)
+        .filter(|st| reaches(st, &c.need.resource))
+        .flat_map(|st| action_items(st).iter())
+        .find(|item| {
+            is_unknown_action(&item.text)
+                && catalogue::closest(&item.text)
+                    .is_some_and(|a| a.eq_ignore_ascii_case(c.need.action))
+        })
+}
+
+/// Whether a Resource item can denote a resource of one of the action's types; unknown values
+/// may.
+pub fn fits_resource_type(action: &str, resource: &str) -> bool {
+    atom::contains_unknown(resource)
+        || !catalogue::resource_types_matching(action, resource).is_empty()
+}
+
+/// A statement naming `c`'s action explicitly whose every Resource item is of a resource type
+/// the action does not apply to (`s3:ListBucket` only on `arn:aws:s3:::B/*`), for the bucket the
+/// need is about.
+pub fn mismatched_grant<'g>(g: &'g Graph<'_>, docs: &[DocId], c: &Checked) -> Option<&'g Item> {
+    let bucket_arn = c.need.grant.split('/').next().unwrap_or_default();
+    allow_statements(g, docs)
+        .filter(|st| {
+            action_items(st)
+                .iter()
+                .any(|i| i.text.eq_ignore_ascii_case(c.need.action))
+        })
+        .find_map(|st| {
+            let Some(ResourceSpec::Resource(items)) = &st.resource else {
+                return None;
+            };
+            if items
+                .iter()
+                .any(|i| fits_resource_type(c.need.action, &i.text))
+            {
+                return None;
+            }
+            items
+                .iter()
+                .find(|i| !bucket_arn.is_empty() && i.text.starts_with(bucket_arn))
+        })
+}
+
+/// Whether a hygiene rule reports the reason this identity-side need is not met.
+pub fn explains_identity_gap(g: &Graph<'_>, docs: &[DocId], c: &Checked) -> bool {
+    misspelled_grant(g, docs, c).is_some() || mismatched_grant(g, docs, c).is_some()
+}
+
+/// The needs of replication roles holding `doc` that lack an identity grant and that `lost`
+/// attributes to one mistake in `doc`.
+pub fn lost_needs<'c>(
+    cx: &'c Context<'_>,
+    doc: DocId,
+    lost: impl Fn(&Checked) -> bool,
+) -> Vec<&'c Checked> {
+    let g = cx.graph;
+    cx.checked()
+        .iter()
+        .filter(|c| g.roles[c.role].identity.contains(&doc))
+        .filter(|c| {
+            access::gaps(g, &c.decision)
+                .iter()
+                .any(|gap| matches!(gap, Gap::Identity))
+        })
+        .filter(|c| lost(c))
+        .collect()
+}
+
+/// Whether losing `action` breaks replication (error) or only a recommended permission.
+pub fn is_required(action: &str) -> bool {
+    !RECOMMENDED_ONLY
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(action))
+}
