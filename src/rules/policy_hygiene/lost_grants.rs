@@ -4,6 +4,8 @@
 //! the permission rules (`srcp-*`, `dstp-*`, `kms-*`) stay silent about that need.
 
 use crate::graph::{DocId, Graph};
+use crate::iam::operators::{OpBase, SetQualifier};
+use crate::iam::policy::Condition;
 use crate::iam::{self, ActionSpec, Effect, Item, Match, ResourceSpec, Statement, atom, catalogue};
 use crate::rules::Context;
 use crate::rules::access::{self, Checked, Gap};
@@ -104,9 +106,27 @@ pub fn mismatched_grant<'g>(g: &'g Graph<'_>, docs: &[DocId], c: &Checked) -> Op
         })
 }
 
+/// A statement that would grant `c`'s need but for a positive condition on a misspelled key
+/// (the key is never present, so the Allow never applies); the condition's key item.
+pub fn condition_typo_grant<'g>(g: &'g Graph<'_>, docs: &[DocId], c: &Checked) -> Option<&'g Item> {
+    allow_statements(g, docs)
+        .filter(|st| reaches(st, &c.need.resource))
+        .filter(|st| crate::rules::grants::covers_action(st, c.need.action))
+        .find_map(|st| {
+            st.conditions
+                .iter()
+                .find(|cond| {
+                    needs_the_key(cond) && misspelled_condition_key(&cond.key.text).is_some()
+                })
+                .map(|cond| &cond.key)
+        })
+}
+
 /// Whether a hygiene rule reports the reason this identity-side need is not met.
 pub fn explains_identity_gap(g: &Graph<'_>, docs: &[DocId], c: &Checked) -> bool {
-    misspelled_grant(g, docs, c).is_some() || mismatched_grant(g, docs, c).is_some()
+    misspelled_grant(g, docs, c).is_some()
+        || mismatched_grant(g, docs, c).is_some()
+        || condition_typo_grant(g, docs, c).is_some()
 }
 
 /// The needs of replication roles holding `doc` that lack an identity grant and that `lost`
@@ -134,4 +154,81 @@ pub fn is_required(action: &str) -> bool {
     !RECOMMENDED_ONLY
         .iter()
         .any(|a| a.eq_ignore_ascii_case(action))
+}
+
+/// The encryption context key S3 sets on every KMS request it makes.
+const S3_CONTEXT_KEY: &str = "kms:EncryptionContext:aws:s3:arn";
+
+/// Key prefixes whose keys repl-lint knows completely (global keys and the catalogue's services).
+const CHECKED_PREFIXES: &[&str] = &["aws", "s3", "kms", "sts", "iam"];
+
+/// `Some(suggestion)` when `key` is not a known key of a prefix repl-lint checks.
+pub fn misspelled_condition_key(key: &str) -> Option<Option<String>> {
+    if atom::contains_atoms(key) {
+        return None;
+    }
+    let prefix = key
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !CHECKED_PREFIXES.contains(&prefix.as_str()) {
+        return None;
+    }
+    if let Some(context_key) = key
+        .get(..22)
+        .filter(|p| p.eq_ignore_ascii_case("kms:EncryptionContext:"))
+        .and(key.get(22..))
+    {
+        // Any context key is legal, but one that looks like S3's and is not is a typo.
+        let looks_like_s3 = context_key.starts_with("arn:")
+            || (context_key.contains("s3") && context_key.contains("arn"));
+        return (looks_like_s3 && context_key != "aws:s3:arn")
+            .then(|| Some(S3_CONTEXT_KEY.to_string()));
+    }
+    if catalogue::condition_key_type(key).is_some() {
+        return None;
+    }
+    Some(closest_key(key))
+}
+
+/// The known key nearest to `key`, when it is close enough to be a typo.
+fn closest_key(key: &str) -> Option<String> {
+    let lower = key.to_ascii_lowercase();
+    catalogue::GLOBAL_CONDITION_KEYS
+        .iter()
+        .map(|(k, _)| *k)
+        .chain(catalogue::catalogue().condition_keys())
+        .filter(|k| !k.contains("${"))
+        .map(|k| (distance(&lower, &k.to_ascii_lowercase()), k))
+        .filter(|(d, _)| *d <= (lower.len() / 4).max(2))
+        .min()
+        .map(|(_, k)| k.to_string())
+}
+
+/// Whether the condition is false when its key is absent (so an Allow with it is dead).
+pub fn needs_the_key(c: &Condition) -> bool {
+    c.operator.is_some_and(|op| {
+        !op.base.is_negated()
+            && !op.if_exists
+            && op.set != SetQualifier::ForAllValues
+            && op.base != OpBase::Null
+    })
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = Vec::with_capacity(b.len() + 1);
+        cur.push(i + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            cur.push(sub.min(del).min(ins));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
 }
