@@ -227,6 +227,9 @@ pub struct Role {
     pub managed_policy_arns: Vec<Value<String>>,
     /// The permissions boundary policy ARN.
     pub boundary: Value<String>,
+    /// Where a Terraform plan says it deletes and recreates the role (its change `actions`).
+    /// Sources and templates do not say what a deploy changes: always `None` there.
+    pub replaced: Option<Loc>,
 }
 
 /// A customer managed policy.

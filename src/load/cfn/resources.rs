@@ -323,6 +323,8 @@ impl Res<'_, '_, '_> {
             inline_policies,
             managed_policy_arns: vlist(p.at("ManagedPolicyArns")),
             boundary: vstr(p.at("PermissionsBoundary"), p),
+            // A template does not say what a deploy replaces.
+            replaced: None,
         });
     }
 

@@ -54,6 +54,8 @@ struct Item<'a> {
     values_path: Path,
     header: Path,
     addr: ResourceAddr,
+    /// The plan deletes and recreates the resource (`actions` holds `delete` and `create`).
+    replaced: bool,
 }
 
 fn load_into(
@@ -163,6 +165,8 @@ fn collect<'a>(plan: &'a schema::Plan<'a>, index: &mut Index<'a>) -> Vec<Item<'a
             values_path: header.key("change").key("after"),
             header,
             addr,
+            replaced: rc.change.actions.iter().any(|a| a == "delete")
+                && rc.change.actions.iter().any(|a| a == "create"),
         });
     }
     let prior = plan
@@ -231,6 +235,7 @@ fn walk<'a>(
             values_path: header.key("values"),
             header,
             addr,
+            replaced: false,
         });
     }
     if depth < 64 {
@@ -349,6 +354,9 @@ fn map_item(
         region: providers.region(&key),
         depends_on,
         configured: config.is_some(),
+        replaced: item
+            .replaced
+            .then(|| item.header.key("change").key("actions").loc(file)),
     };
     resources::map(model, res, item.mode, item.type_);
 }

@@ -318,6 +318,8 @@ impl Res<'_, '_, '_> {
                         .collect(),
                     managed_policy_arns: b.strings("managed_policy_arns"),
                     boundary: b.s("permissions_boundary"),
+                    // Terraform sources do not say what an apply replaces; plans do.
+                    replaced: None,
                 });
             }
             "aws_iam_role_policy" => {
