@@ -46,6 +46,7 @@ pub static RULES: &[&dyn Rule] = &[
     &policy_hygiene::PolIamSidCharset,
     &policy_hygiene::PolConditionKeyTypo,
     &policy_hygiene::PolUnknownAction,
+    &policy_hygiene::PolPrincipalNotYetExisting,
     &policy_hygiene::PolRoleReplacementBreaksGrants,
     &trust::TrustMissingS3Principal,
     &trust::TrustWrongPrincipalForm,

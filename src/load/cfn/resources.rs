@@ -84,6 +84,15 @@ pub fn emit(
             _ => Node::new(NodeKind::Map(Vec::new()), props.loc),
         };
         let depends_on = depends_on(decl, ev);
+        if matches!(
+            ty,
+            "AWS::S3::BucketPolicy" | "AWS::KMS::Key" | "AWS::KMS::ReplicaKey"
+        ) {
+            model.orderings.push(crate::model::Ordering {
+                address: origin.address.clone(),
+                depends_on: depends_on.clone(),
+            });
+        }
         let r = Res {
             cx: &cx,
             origin,

@@ -305,10 +305,16 @@ fn map_item(
     let config = index.config(&item.addr);
     // Most resources of a large plan are fully known: their configuration is read only when a
     // value is unknown or the type reads it anyway (priorities, legacy blocks, documents).
-    let needs_config = matches!(
+    let holds_policy = matches!(
         item.type_,
-        "aws_s3_bucket" | "aws_s3_bucket_replication_configuration" | "aws_iam_policy_document"
-    ) || unknown.as_ref().is_some_and(any_unknown);
+        "aws_s3_bucket_policy" | "aws_kms_key" | "aws_kms_replica_key" | "aws_kms_key_policy"
+    ) && item.mode == "managed";
+    let needs_config = holds_policy
+        || matches!(
+            item.type_,
+            "aws_s3_bucket" | "aws_s3_bucket_replication_configuration" | "aws_iam_policy_document"
+        )
+        || unknown.as_ref().is_some_and(any_unknown);
     let expressions = config
         .and_then(|c| c.expressions)
         .filter(|_| needs_config)
@@ -327,10 +333,11 @@ fn map_item(
     );
     let key = provider_key(item, index);
     let mut depends_on = Vec::new();
-    let orders = matches!(
-        item.type_,
-        "aws_s3_bucket" | "aws_s3_bucket_replication_configuration"
-    );
+    let orders = holds_policy
+        || matches!(
+            item.type_,
+            "aws_s3_bucket" | "aws_s3_bucket_replication_configuration"
+        );
     if let Some(c) = config.filter(|_| orders) {
         for d in &c.depends_on {
             push_target(&mut depends_on, index, &env.scope, d);
@@ -339,6 +346,13 @@ fn map_item(
     if let Some(e) = expressions.as_ref().filter(|_| orders) {
         collect_references(e, &mut |r| {
             push_target(&mut depends_on, index, &env.scope, r)
+        });
+    }
+    // Without its configuration the plan does not say what the resource waits for.
+    if holds_policy && config.is_some() {
+        model.orderings.push(crate::model::Ordering {
+            address: item.address.to_string(),
+            depends_on: depends_on.clone(),
         });
     }
     let res = Res {
