@@ -164,10 +164,8 @@ fn reference_locs(
 ) -> HashSet<Loc> {
     fn walk(node: &Node, out: &mut HashSet<Loc>) {
         match &node.kind {
-            NodeKind::Template(parts) => {
-                if parts.iter().any(|p| matches!(p, Part::Ref(_))) {
-                    out.insert(node.loc.clone());
-                }
+            NodeKind::Template(parts) if parts.iter().any(|p| matches!(p, Part::Ref(_))) => {
+                out.insert(node.loc.clone());
             }
             NodeKind::List(items) => items.iter().for_each(|n| walk(n, out)),
             NodeKind::Map(entries) => entries.iter().for_each(|(_, n)| walk(n, out)),
