@@ -317,6 +317,9 @@ pub const GLOBAL_CONDITION_KEYS: &[(&str, &str)] = &[
     ("aws:username", "String"),
     ("aws:ViaAWSService", "Bool"),
     ("aws:VpcSourceIp", "IPAddress"),
+    ("aws:VpceAccount", "String"),
+    ("aws:VpceOrgID", "String"),
+    ("aws:VpceOrgPaths", "ArrayOfString"),
 ];
 
 /// Levenshtein distance over bytes (action names are ASCII), two rows.

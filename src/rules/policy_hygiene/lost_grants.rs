@@ -182,7 +182,7 @@ pub fn misspelled_condition_key(key: &str) -> Option<Option<String>> {
     {
         // Any context key is legal, but one that looks like S3's and is not is a typo.
         let looks_like_s3 = context_key.starts_with("arn:")
-            || (context_key.contains("s3") && context_key.contains("arn"));
+            || distance(&context_key.to_ascii_lowercase(), "aws:s3:arn") <= 2;
         return (looks_like_s3 && context_key != "aws:s3:arn")
             .then(|| Some(S3_CONTEXT_KEY.to_string()));
     }
@@ -231,4 +231,50 @@ fn distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn condition_key_typos() {
+        assert_eq!(
+            misspelled_condition_key("kms:EncryptionContext:arn:aws:arn"),
+            Some(Some(S3_CONTEXT_KEY.to_string()))
+        );
+        assert_eq!(
+            misspelled_condition_key("kms:EncryptionContext:aws:s3:arn"),
+            None
+        );
+        assert_eq!(
+            misspelled_condition_key("kms:EncryptionContext:aws:s3express:arn"),
+            None
+        );
+        assert_eq!(
+            misspelled_condition_key("kms:EncryptionContext:Department"),
+            None
+        );
+        assert_eq!(
+            misspelled_condition_key("aws:SourceAcount"),
+            Some(Some("aws:SourceAccount".to_string()))
+        );
+        assert_eq!(misspelled_condition_key("aws:SourceVpce"), None);
+        assert_eq!(misspelled_condition_key("aws:PrincipalTag/team"), None);
+        assert_eq!(
+            misspelled_condition_key("s3:x-amz-server-side-encryption"),
+            None
+        );
+        assert_eq!(misspelled_condition_key("ec2:Whatever"), None);
+    }
+
+    #[test]
+    fn unknown_actions() {
+        assert!(is_unknown_action("s3:ReplicationTags"));
+        assert!(is_unknown_action("s3:Replicat*Foo"));
+        assert!(!is_unknown_action("s3:Replicate*"));
+        assert!(!is_unknown_action("S3:REPLICATEOBJECT"));
+        assert!(!is_unknown_action("ec2:RunInstancez"));
+        assert!(!is_unknown_action("*"));
+    }
 }
