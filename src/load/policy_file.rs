@@ -20,7 +20,8 @@ use crate::model::{
 use crate::source::{FileId, Loc};
 use crate::syntax::{Node, NodeKind};
 
-pub fn load(file: FileId, text: &str) -> Model {
+/// `name` (the file name) is the document's address in findings.
+pub fn load(file: FileId, name: &str, text: &str) -> Model {
     let mut model = Model::default();
     let whole = Loc::span(file, 0, text.len());
     let node = match crate::syntax::json::parse(text, file) {
@@ -41,7 +42,7 @@ pub fn load(file: FileId, text: &str) -> Model {
     };
     let kind = guess_kind(&node);
     let origin = Origin {
-        address: "policy".into(),
+        address: name.to_string(),
         file,
         header: whole.clone(),
         format: Format::Policy,
@@ -131,7 +132,7 @@ mod tests {
     use super::*;
 
     fn kind_of(text: &str) -> Option<DocKind> {
-        let m = load(FileId(0), text);
+        let m = load(FileId(0), "p.json", text);
         m.standalone_policies.first().map(|p| p.kind)
     }
 
@@ -152,6 +153,7 @@ mod tests {
     fn fragments_are_input_errors_at_their_position() {
         let m = load(
             FileId(0),
+            "p.json",
             "{\"Effect\": \"Allow\"},\n{\"Effect\": \"Deny\"}\n",
         );
         assert!(m.standalone_policies.is_empty());
@@ -161,7 +163,7 @@ mod tests {
             .map(|e| e.message.clone())
             .unwrap_or_default();
         assert!(e.contains("wrap them"), "{e}");
-        let m = load(FileId(0), "...\n\"Statement\": []\n...\n");
+        let m = load(FileId(0), "p.json", "...\n\"Statement\": []\n...\n");
         let e = m
             .input_errors
             .first()
