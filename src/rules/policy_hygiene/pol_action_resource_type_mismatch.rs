@@ -15,7 +15,9 @@ declare_rule! {
     /// permission replication needs, replication fails (error; the permission rules `srcp-*`,
     /// `dstp-*` then leave that need to this rule). Otherwise the grant is only dead weight
     /// (info). The resource types come from the embedded Service Authorization Reference data.
-    /// Object actions on `arn:aws:s3:::B/` (a slash but no `*`) are `pol-object-arn-no-wildcard`'s.
+    /// Object actions on `arn:aws:s3:::B/` (a slash but no `*`) are `pol-object-arn-no-wildcard`'s;
+    /// actions of the right type on the wrong bucket (source reads on the destination,
+    /// `s3:Replicate*` on the source) are `dstp-overbroad`'s.
     ///
     /// ## How to fix
     /// Split the statement by resource type: bucket actions on `arn:aws:s3:::B`, object actions
