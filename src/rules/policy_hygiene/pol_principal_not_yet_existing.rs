@@ -112,7 +112,12 @@ impl Rule for PolPrincipalNotYetExisting {
                         continue;
                     };
                     let declared = &model.roles[role.index];
-                    let created_here = !declared.arn.is_known();
+                    // Templates and Terraform sources declare what they create; a plan shows an
+                    // existing role with its ARN, a role it creates without.
+                    let created_here = match declared.origin.format {
+                        Format::Plan => !declared.arn.is_known(),
+                        _ => true,
+                    };
                     let same_deployment = declared.origin.format == holder.format
                         && (holder.format == Format::Terraform
                             || declared.origin.file == holder.file);
