@@ -11,6 +11,7 @@ use repl_lint::engine::{self, Options};
 use repl_lint::finding::Severity;
 use repl_lint::load::{Input, LoadOptions};
 use repl_lint::report;
+use repl_lint::rules::listing;
 
 /// Proves before apply that Amazon S3 replication will work.
 ///
@@ -32,6 +33,27 @@ enum Command {
         /// A JSON file with one case or a list of cases (`-` for standard input).
         file: PathBuf,
     },
+    /// Lists every rule: id, catalogue code, severity, group and summary.
+    Rules {
+        /// `table` for terminals, `json` for tools, `markdown` for the docs/rules.md index.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
+    },
+    /// Prints one rule's documentation: what goes wrong, how to fix it, an example, sources.
+    Explain {
+        /// The rule id (`ver-dst-not-enabled`).
+        id: String,
+        /// Never color the output.
+        #[arg(long)]
+        no_color: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Table,
+    Json,
+    Markdown,
 }
 
 #[derive(Parser)]
@@ -303,6 +325,26 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Simulate { file }) => simulate(&file),
+        Some(Command::Rules { format }) => {
+            write_out(&match format {
+                RulesFormat::Table => listing::table(),
+                RulesFormat::Json => listing::json(),
+                RulesFormat::Markdown => listing::markdown(),
+            });
+            ExitCode::SUCCESS
+        }
+        Some(Command::Explain { id, no_color }) => {
+            let color = !no_color
+                && std::env::var_os("NO_COLOR").is_none()
+                && std::io::stdout().is_terminal();
+            match listing::explain(&id, color) {
+                Ok(text) => {
+                    write_out(&text);
+                    ExitCode::SUCCESS
+                }
+                Err(message) => usage_error(&message),
+            }
+        }
         None => check(cli.check),
     }
 }

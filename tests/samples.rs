@@ -71,6 +71,8 @@ fn good_samples_are_clean() {
     });
 }
 
+/// Every rule has bad and good samples, or a `samples/<id>/README.md` saying why no format can
+/// express its situation.
 #[test]
 fn every_rule_has_samples() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
@@ -79,10 +81,19 @@ fn every_rule_has_samples() {
         if id.starts_with("std-") {
             continue;
         }
+        let readme = root.join(id).join("README.md");
+        if readme.is_file() {
+            let text = std::fs::read_to_string(&readme).unwrap_or_default();
+            assert!(
+                !text.trim().is_empty(),
+                "samples/{id}/README.md is empty: say why no format can express the rule's situation"
+            );
+            continue;
+        }
         for side in ["bad", "good"] {
             assert!(
                 root.join(id).join(side).is_dir(),
-                "samples/{id}/{side} is missing"
+                "samples/{id}/{side} is missing (or add samples/{id}/README.md saying why no format can express it)"
             );
         }
     }

@@ -62,6 +62,8 @@ pub struct Catalogue {
     key_types: HashMap<String, String>,
     /// Templated keys (`aws:RequestTag/${TagKey}`) as glob patterns → type.
     key_templates: Vec<(String, String)>,
+    /// Every known condition key as documented (global keys first), for "did you mean" hints.
+    key_names: Vec<String>,
 }
 
 /// The embedded catalogue, parsed once. A damaged file yields an empty catalogue rather than a
@@ -80,11 +82,17 @@ impl Catalogue {
             by_lower: HashMap::new(),
             key_types: HashMap::new(),
             key_templates: Vec::new(),
+            key_names: Vec::new(),
         }
     }
 
     pub fn actions(&self) -> &[ActionInfo] {
         &self.actions
+    }
+
+    /// Every known condition key, spelled as documented (templates keep their `${…}`).
+    pub fn condition_keys(&self) -> impl Iterator<Item = &str> {
+        self.key_names.iter().map(String::as_str)
     }
 }
 
@@ -93,7 +101,11 @@ fn build(text: &str) -> Result<Catalogue, serde_json::Error> {
     let mut actions = Vec::new();
     let mut key_types: HashMap<String, String> = HashMap::new();
     let mut key_templates: Vec<(String, String)> = Vec::new();
+    let mut key_names: Vec<String> = Vec::new();
     let mut add_key = |key: &str, ty: &str| {
+        if !key_names.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+            key_names.push(key.to_string());
+        }
         if key.contains("${") {
             let pattern = arn_pattern(key);
             if !key_templates
@@ -150,6 +162,7 @@ fn build(text: &str) -> Result<Catalogue, serde_json::Error> {
         by_lower,
         key_types,
         key_templates,
+        key_names,
     })
 }
 
@@ -304,6 +317,9 @@ pub const GLOBAL_CONDITION_KEYS: &[(&str, &str)] = &[
     ("aws:username", "String"),
     ("aws:ViaAWSService", "Bool"),
     ("aws:VpcSourceIp", "IPAddress"),
+    ("aws:VpceAccount", "String"),
+    ("aws:VpceOrgID", "String"),
+    ("aws:VpceOrgPaths", "ArrayOfString"),
 ];
 
 /// Levenshtein distance over bytes (action names are ASCII), two rows.

@@ -177,6 +177,7 @@ fn addresses(model: &Model) -> HashSet<&str> {
         org_policy_attachments,
         documents,
         standalone_policies: _,
+        orderings: _,
         input_errors: _,
         notes: _,
     } = model;
@@ -213,6 +214,7 @@ pub fn fuse_models(source: &mut Model, plan: &mut Model) {
         org_policy_attachments,
         documents,
         standalone_policies: _,
+        orderings: _,
         input_errors: _,
         notes: _,
     } = source;
@@ -530,7 +532,8 @@ fuse_fields!(Role {
     trust,
     inline_policies,
     managed_policy_arns,
-    boundary
+    boundary,
+    replaced
 });
 fuse_fields!(ManagedPolicy {
     origin,

@@ -204,7 +204,14 @@ pub fn load_text(
     let text = db.text(file);
     match kind {
         FileKind::Plan => model.merge(plan::load(file, text, options)),
-        FileKind::Policy => model.merge(policy_file::load(file, text)),
+        FileKind::Policy => {
+            let name = db
+                .path(file)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("policy");
+            model.merge(policy_file::load(file, name, text))
+        }
         FileKind::CloudFormationJson | FileKind::CloudFormationYaml => {
             model.merge(cfn::load(file, db.path(file), text, kind, options))
         }

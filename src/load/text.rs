@@ -103,7 +103,7 @@ pub fn sniff(path: &Path, text: &str) -> FileKind {
         if text.contains("\"Resources\"") && text.contains("\"AWS::") {
             return FileKind::CloudFormationJson;
         }
-        if text.contains("\"Statement\"") || text.contains("\"statement\"") {
+        if looks_like_policy(text) {
             return FileKind::Policy;
         }
         if name.ends_with(".tf.json") {
@@ -114,6 +114,11 @@ pub fn sniff(path: &Path, text: &str) -> FileKind {
             return FileKind::CloudFormationYaml;
         }
         return FileKind::Other;
+    }
+    // Policy snippets copied from documentation with text around them (`...`): reported as
+    // policy documents that do not parse, at the offending position.
+    if !is_yaml_name(name) && looks_like_policy(text) {
+        return FileKind::Policy;
     }
     let yamlish = is_yaml_name(name);
     // A top-level `Resources:` key and an AWS resource type: other YAML (CI workflows, compose
@@ -128,6 +133,14 @@ pub fn sniff(path: &Path, text: &str) -> FileKind {
         return FileKind::CloudFormationYaml;
     }
     FileKind::Other
+}
+
+/// JSON with a policy's keys: a document, or statements without their document.
+fn looks_like_policy(text: &str) -> bool {
+    text.contains("\"Statement\"")
+        || text.contains("\"statement\"")
+        || (text.contains("\"Effect\"")
+            && (text.contains("\"Action\"") || text.contains("\"NotAction\"")))
 }
 
 fn is_yaml_name(name: &str) -> bool {

@@ -227,6 +227,9 @@ pub struct Role {
     pub managed_policy_arns: Vec<Value<String>>,
     /// The permissions boundary policy ARN.
     pub boundary: Value<String>,
+    /// Where a Terraform plan says it deletes and recreates the role (its change `actions`).
+    /// Sources and templates do not say what a deploy changes: always `None` there.
+    pub replaced: Option<Loc>,
 }
 
 /// A customer managed policy.
@@ -334,6 +337,17 @@ pub enum DocKind {
     Key,
 }
 
+/// What a resource holding a bucket or key policy is ordered after: Terraform `depends_on` and
+/// references, CloudFormation `DependsOn`. Recorded only where the loader can tell; a resource
+/// without an entry has unknown ordering.
+#[derive(Clone, Debug)]
+pub struct Ordering {
+    /// The resource (Terraform address, qualified CloudFormation logical id).
+    pub address: String,
+    /// Addresses it waits for.
+    pub depends_on: Vec<String>,
+}
+
 /// An input error: a file or part of a file that could not be read.
 #[derive(Clone, Debug)]
 pub struct InputError {
@@ -359,6 +373,7 @@ pub struct Model {
     pub org_policy_attachments: Vec<OrgPolicyAttachment>,
     pub documents: Vec<NamedDocument>,
     pub standalone_policies: Vec<StandalonePolicy>,
+    pub orderings: Vec<Ordering>,
     pub input_errors: Vec<InputError>,
     /// Notes for the user that are not findings (a module that needs `terraform init`, ...).
     pub notes: Vec<InputError>,
@@ -381,6 +396,7 @@ impl Model {
             org_policy_attachments,
             documents,
             standalone_policies,
+            orderings,
             input_errors,
             notes,
         } = other;
@@ -397,6 +413,7 @@ impl Model {
         self.org_policy_attachments.extend(org_policy_attachments);
         self.documents.extend(documents);
         self.standalone_policies.extend(standalone_policies);
+        self.orderings.extend(orderings);
         self.input_errors.extend(input_errors);
         self.notes.extend(notes);
     }

@@ -58,6 +58,15 @@ pub fn identity_gaps<'c>(cx: &'c Context<'_>, actions: &[&str]) -> Vec<Group<'c>
                     .any(|gap| matches!(gap, Gap::Identity))
             })
             .filter(|c| wildcard_near_miss(g, &g.roles[c.role].identity, c).is_none())
+            // A misspelled action or a grant on the wrong resource type is reported, at the
+            // item to correct, by pol-unknown-action / pol-action-resource-type-mismatch.
+            .filter(|c| {
+                !crate::rules::policy_hygiene::lost_grants::explains_identity_gap(
+                    g,
+                    &g.roles[c.role].identity,
+                    c,
+                )
+            })
             .filter(|c| !substitute_allowed(g, c))
             .map(|c| (c, None)),
     )

@@ -84,6 +84,26 @@ pub fn emit(
             _ => Node::new(NodeKind::Map(Vec::new()), props.loc),
         };
         let depends_on = depends_on(decl, ev);
+        if matches!(
+            ty,
+            "AWS::S3::BucketPolicy" | "AWS::KMS::Key" | "AWS::KMS::ReplicaKey"
+        ) {
+            // CloudFormation orders a resource after `DependsOn` and after every resource its
+            // properties reference.
+            let mut after = depends_on.clone();
+            if let Some(p) = decl.at("Properties") {
+                referenced(p, &mut |logical| {
+                    let q = ev.qualify(logical);
+                    if !after.contains(&q) {
+                        after.push(q);
+                    }
+                });
+            }
+            model.orderings.push(crate::model::Ordering {
+                address: origin.address.clone(),
+                depends_on: after,
+            });
+        }
         let r = Res {
             cx: &cx,
             origin,
@@ -102,6 +122,56 @@ pub fn emit(
             "AWS::Organizations::Policy" => r.org_policy(model),
             _ => {}
         }
+    }
+}
+
+/// Logical ids referenced by `Ref`, `Fn::GetAtt` and `Fn::Sub` anywhere in `node`.
+fn referenced(node: &Node, found: &mut dyn FnMut(&str)) {
+    if let Some((name, arg)) = super::intrinsics::intrinsic(node) {
+        match name {
+            "Ref" => {
+                if let Some(t) = arg.as_str().filter(|t| !t.starts_with("AWS::")) {
+                    found(t);
+                }
+            }
+            "Fn::GetAtt" => {
+                let target = match &arg.kind {
+                    NodeKind::Str(s) => s.split('.').next().map(str::to_string),
+                    NodeKind::List(items) => {
+                        items.first().and_then(Node::as_str).map(str::to_string)
+                    }
+                    _ => None,
+                };
+                if let Some(t) = target {
+                    found(&t);
+                }
+            }
+            "Fn::Sub" => {
+                let text = match &arg.kind {
+                    NodeKind::Str(s) => Some(s.to_string()),
+                    NodeKind::List(items) => {
+                        items.first().and_then(Node::as_str).map(str::to_string)
+                    }
+                    _ => None,
+                };
+                let mut rest = text.as_deref().unwrap_or_default();
+                while let Some(i) = rest.find("${") {
+                    let after = rest.get(i + 2..).unwrap_or_default();
+                    let Some(j) = after.find('}') else { break };
+                    let var = after.get(..j).unwrap_or_default();
+                    if !var.starts_with('!') && !var.starts_with("AWS::") {
+                        found(var.split('.').next().unwrap_or(var));
+                    }
+                    rest = after.get(j + 1..).unwrap_or_default();
+                }
+            }
+            _ => {}
+        }
+    }
+    match &node.kind {
+        NodeKind::List(items) => items.iter().for_each(|n| referenced(n, found)),
+        NodeKind::Map(entries) => entries.iter().for_each(|(_, n)| referenced(n, found)),
+        _ => {}
     }
 }
 
@@ -323,6 +393,8 @@ impl Res<'_, '_, '_> {
             inline_policies,
             managed_policy_arns: vlist(p.at("ManagedPolicyArns")),
             boundary: vstr(p.at("PermissionsBoundary"), p),
+            // A template does not say what a deploy replaces.
+            replaced: None,
         });
     }
 

@@ -54,6 +54,8 @@ struct Item<'a> {
     values_path: Path,
     header: Path,
     addr: ResourceAddr,
+    /// The plan deletes and recreates the resource (`actions` holds `delete` and `create`).
+    replaced: bool,
 }
 
 fn load_into(
@@ -163,6 +165,8 @@ fn collect<'a>(plan: &'a schema::Plan<'a>, index: &mut Index<'a>) -> Vec<Item<'a
             values_path: header.key("change").key("after"),
             header,
             addr,
+            replaced: rc.change.actions.iter().any(|a| a == "delete")
+                && rc.change.actions.iter().any(|a| a == "create"),
         });
     }
     let prior = plan
@@ -231,6 +235,7 @@ fn walk<'a>(
             values_path: header.key("values"),
             header,
             addr,
+            replaced: false,
         });
     }
     if depth < 64 {
@@ -300,10 +305,16 @@ fn map_item(
     let config = index.config(&item.addr);
     // Most resources of a large plan are fully known: their configuration is read only when a
     // value is unknown or the type reads it anyway (priorities, legacy blocks, documents).
-    let needs_config = matches!(
+    let holds_policy = matches!(
         item.type_,
-        "aws_s3_bucket" | "aws_s3_bucket_replication_configuration" | "aws_iam_policy_document"
-    ) || unknown.as_ref().is_some_and(any_unknown);
+        "aws_s3_bucket_policy" | "aws_kms_key" | "aws_kms_replica_key" | "aws_kms_key_policy"
+    ) && item.mode == "managed";
+    let needs_config = holds_policy
+        || matches!(
+            item.type_,
+            "aws_s3_bucket" | "aws_s3_bucket_replication_configuration" | "aws_iam_policy_document"
+        )
+        || unknown.as_ref().is_some_and(any_unknown);
     let expressions = config
         .and_then(|c| c.expressions)
         .filter(|_| needs_config)
@@ -322,10 +333,11 @@ fn map_item(
     );
     let key = provider_key(item, index);
     let mut depends_on = Vec::new();
-    let orders = matches!(
-        item.type_,
-        "aws_s3_bucket" | "aws_s3_bucket_replication_configuration"
-    );
+    let orders = holds_policy
+        || matches!(
+            item.type_,
+            "aws_s3_bucket" | "aws_s3_bucket_replication_configuration"
+        );
     if let Some(c) = config.filter(|_| orders) {
         for d in &c.depends_on {
             push_target(&mut depends_on, index, &env.scope, d);
@@ -334,6 +346,13 @@ fn map_item(
     if let Some(e) = expressions.as_ref().filter(|_| orders) {
         collect_references(e, &mut |r| {
             push_target(&mut depends_on, index, &env.scope, r)
+        });
+    }
+    // Without its configuration the plan does not say what the resource waits for.
+    if holds_policy && config.is_some() {
+        model.orderings.push(crate::model::Ordering {
+            address: item.address.to_string(),
+            depends_on: depends_on.clone(),
         });
     }
     let res = Res {
@@ -349,6 +368,9 @@ fn map_item(
         region: providers.region(&key),
         depends_on,
         configured: config.is_some(),
+        replaced: item
+            .replaced
+            .then(|| item.header.key("change").key("actions").loc(file)),
     };
     resources::map(model, res, item.mode, item.type_);
 }

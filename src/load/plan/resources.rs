@@ -22,6 +22,8 @@ pub struct Res<'v> {
     pub depends_on: Vec<String>,
     /// Whether the plan holds this resource's configuration.
     pub configured: bool,
+    /// Where the plan says it replaces the resource (its change `actions`).
+    pub replaced: Option<Loc>,
 }
 
 /// Whether the loader maps resources of this mode and type (others are never parsed).
@@ -700,6 +702,7 @@ fn role(model: &mut Model, r: Res<'_>, existing: bool) {
         inline_policies,
         managed_policy_arns,
         boundary: at.key("permissions_boundary").string(),
+        replaced: r.replaced,
         origin: r.origin,
     });
 }

@@ -241,6 +241,7 @@ impl Res<'_, '_, '_> {
                 model.replications.push(r);
             }
             "aws_s3_bucket_policy" => {
+                self.record_ordering(model);
                 let settings = BucketSettings {
                     policy: b.policy("policy"),
                     ..Default::default()
@@ -318,6 +319,8 @@ impl Res<'_, '_, '_> {
                         .collect(),
                     managed_policy_arns: b.strings("managed_policy_arns"),
                     boundary: b.s("permissions_boundary"),
+                    // Terraform sources do not say what an apply replaces; plans do.
+                    replaced: None,
                 });
             }
             "aws_iam_role_policy" => {
@@ -369,6 +372,7 @@ impl Res<'_, '_, '_> {
                 });
             }
             "aws_kms_key" | "aws_kms_replica_key" => {
+                self.record_ordering(model);
                 let replica = ty == "aws_kms_replica_key";
                 model.keys.push(KmsKey {
                     origin: self.origin.clone(),
@@ -397,6 +401,7 @@ impl Res<'_, '_, '_> {
                 });
             }
             "aws_kms_key_policy" => {
+                self.record_ordering(model);
                 if let Some(policy) = b.policy("policy") {
                     model.key_policies.push(KeyPolicyResource {
                         origin: self.origin.clone(),
@@ -510,6 +515,14 @@ impl Res<'_, '_, '_> {
             account: self.account(),
             region: self.region(),
             settings,
+        });
+    }
+
+    /// What a policy-holding resource waits for (`pol-principal-not-yet-existing`).
+    fn record_ordering(&self, model: &mut Model) {
+        model.orderings.push(crate::model::Ordering {
+            address: self.origin.address.clone(),
+            depends_on: self.depends_on(),
         });
     }
 

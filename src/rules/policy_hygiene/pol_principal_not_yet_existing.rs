@@ -1,0 +1,195 @@
+use std::collections::HashSet;
+
+use crate::graph::{DocId, DocOwner};
+use crate::iam::{PrincipalSpec, PrincipalType, atom};
+use crate::model::{Format, PolicyContent};
+use crate::rules::prelude::*;
+use crate::source::Loc;
+use crate::syntax::{Node, NodeKind, Part};
+
+declare_rule! {
+    /// A bucket or key policy names a role created in the same deployment by its literal ARN, without waiting for it.
+    ///
+    /// ## What goes wrong
+    /// S3 and KMS check that the principals of a policy exist when the policy is saved: S3
+    /// rejects it with `MalformedPolicy: Invalid principal in policy`, KMS with
+    /// `MalformedPolicyDocumentException` ("principals must exist and be visible to AWS KMS").
+    /// A policy that writes the replication role's ARN as text (rather than referencing the
+    /// role) and has no `depends_on` / `DependsOn` on it can be saved before the role exists:
+    /// the first deploy fails, or succeeds only by luck of ordering. The rule looks at roles and
+    /// policies in the same CloudFormation template, the same plan, or the same Terraform
+    /// sources; policies in another stack or account name roles that must already exist (deploy
+    /// the source side first), which no single input can order.
+    ///
+    /// ## How to fix
+    /// Reference the role (`aws_iam_role.replication.arn`, `!GetAtt ReplicationRole.Arn`),
+    /// which orders the policy after the role, or add `depends_on = [aws_iam_role.replication]`
+    /// / `DependsOn: ReplicationRole`.
+    ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_iam_role" "replication" {
+    ///   name = "s3-replication"
+    /// }
+    /// resource "aws_s3_bucket_policy" "dst" {
+    ///   bucket = aws_s3_bucket.dst.id
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Principal = { AWS = "arn:aws:iam::111111111111:role/s3-replication" }
+    ///       Action    = ["s3:ReplicateObject", "s3:ReplicateDelete"]
+    ///       Resource  = "${aws_s3_bucket.dst.arn}/*"
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    ///       Principal = { AWS = aws_iam_role.replication.arn }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// DstPolicy:
+    ///   Type: AWS::S3::BucketPolicy
+    ///   Properties:
+    ///     Bucket: !Ref DstBucket
+    ///     PolicyDocument:
+    ///       Statement:
+    ///         - Effect: Allow
+    ///           Principal: {AWS: arn:aws:iam::111111111111:role/s3-replication}
+    ///           Action: [s3:ReplicateObject, s3:ReplicateDelete]
+    ///           Resource: arn:aws:s3:::dst-bucket/*
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    ///           Principal: {AWS: !GetAtt ReplicationRole.Arn}
+    /// ```
+    ///
+    /// ## Sources
+    /// CloudFormation `AWS::KMS::Key` `KeyPolicy` (principals must exist); IAM User Guide,
+    /// "AWS JSON policy elements: Principal".
+    pub PolPrincipalNotYetExisting { id: "pol-principal-not-yet-existing", code: "A9", group: "policy", severity: Warning }
+}
+
+impl Rule for PolPrincipalNotYetExisting {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
+        let g = cx.graph;
+        let model = g.model;
+        for (i, d) in g.docs.iter().enumerate() {
+            if !matches!(d.owner, DocOwner::BucketPolicy | DocOwner::KeyPolicy) {
+                continue;
+            }
+            // Only resources whose ordering the loader recorded.
+            let Some(ordering) = model.orderings.iter().find(|o| o.address == d.address) else {
+                continue;
+            };
+            let Some(holder) = holder_origin(g, &d.address) else {
+                continue;
+            };
+            let Some(policy) = g.policy(DocId(i)) else {
+                continue;
+            };
+            let references = reference_locs(model, &d.doc.content, 0);
+            for st in &policy.statements {
+                let Some(PrincipalSpec::Principal(items)) = &st.principal else {
+                    continue;
+                };
+                for p in items.iter().filter(|p| p.kind == PrincipalType::Aws) {
+                    if atom::contains_atoms(&p.value.text) || references.contains(&p.value.loc) {
+                        continue;
+                    }
+                    let Some(role) = g
+                        .roles
+                        .iter()
+                        .find(|r| r.arn.concrete() == Some(p.value.text.as_str()))
+                    else {
+                        continue;
+                    };
+                    let declared = &model.roles[role.index];
+                    // Templates and Terraform sources declare what they create; a plan shows an
+                    // existing role with its ARN, a role it creates without.
+                    let created_here = match declared.origin.format {
+                        Format::Plan => !declared.arn.is_known(),
+                        _ => true,
+                    };
+                    let same_deployment = declared.origin.format == holder.format
+                        && (holder.format == Format::Terraform
+                            || declared.origin.file == holder.file);
+                    if !created_here
+                        || !same_deployment
+                        || ordering.depends_on.contains(&declared.origin.address)
+                    {
+                        continue;
+                    }
+                    sink.report(
+                        &p.value.loc,
+                        format!(
+                            "`{}` names role `{}` by its ARN without waiting for it: the policy may be saved before the role exists, and AWS rejects a principal that does not exist",
+                            d.address, declared.origin.address
+                        ),
+                    )
+                    .label("the role is created in the same deployment")
+                    .related(&declared.origin.header, "the role")
+                    .help(if declared.origin.format == Format::CloudFormation {
+                        "write `!GetAtt <Role>.Arn`, or add `DependsOn: <Role>` to the policy resource"
+                    } else {
+                        "reference the role (`aws_iam_role.<name>.arn`), or add `depends_on = [aws_iam_role.<name>]`"
+                    })
+                    .resource(d.address.as_str())
+                    .discriminator(format!("{}|{}", st.index, p.value.text));
+                }
+            }
+        }
+    }
+}
+
+/// The origin of the resource holding a bucket or key policy.
+fn holder_origin<'m>(g: &Graph<'m>, address: &str) -> Option<&'m crate::model::Origin> {
+    let m = g.model;
+    m.bucket_settings
+        .iter()
+        .map(|s| &s.origin)
+        .chain(m.keys.iter().map(|k| &k.origin))
+        .chain(m.key_policies.iter().map(|k| &k.origin))
+        .find(|o| o.address == address)
+}
+
+/// Where the raw document references another resource (the reference orders the policy),
+/// following a reference to a policy-document data source.
+fn reference_locs(
+    model: &crate::model::Model,
+    content: &PolicyContent,
+    depth: usize,
+) -> HashSet<Loc> {
+    fn walk(node: &Node, out: &mut HashSet<Loc>) {
+        match &node.kind {
+            NodeKind::Template(parts) if parts.iter().any(|p| matches!(p, Part::Ref(_))) => {
+                out.insert(node.loc.clone());
+            }
+            NodeKind::List(items) => items.iter().for_each(|n| walk(n, out)),
+            NodeKind::Map(entries) => entries.iter().for_each(|(_, n)| walk(n, out)),
+            _ => {}
+        }
+    }
+    let mut out = HashSet::new();
+    match content {
+        PolicyContent::Parsed(node) => walk(node, &mut out),
+        PolicyContent::Ref(r) if depth < 8 => {
+            if let Some(named) = model
+                .documents
+                .iter()
+                .find(|d| d.origin.address == *r.target)
+            {
+                out = reference_locs(model, &named.document.content, depth + 1);
+            }
+        }
+        _ => {}
+    }
+    out
+}
