@@ -14,6 +14,7 @@ pub mod delete_markers;
 pub mod denies;
 pub mod destination_permissions;
 pub mod kms;
+pub mod multi_destination;
 pub mod object_lock;
 pub mod ownership;
 pub mod policy_hygiene;
