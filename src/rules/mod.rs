@@ -18,9 +18,11 @@ pub mod multi_destination;
 pub mod object_lock;
 pub mod ownership;
 pub mod policy_hygiene;
+pub mod public_access;
 pub mod rtc;
 pub mod source_permissions;
 pub mod standards;
+pub mod storage_class;
 pub mod trust;
 pub mod versioning;
 

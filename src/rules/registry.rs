@@ -54,6 +54,8 @@ pub static RULES: &[&dyn Rule] = &[
     &multi_destination::MultiDestPerDestinationChecks,
     &multi_destination::MultiDestStatus,
     &multi_destination::ChainNotTransitive,
+    &public_access::BpaPublicAclRejected,
+    &storage_class::ScDestinationInvalid,
     &standards::StdRequireRtc,
     &standards::StdRequireReplicaKms,
     &standards::StdAllowedDestinationAccounts,
