@@ -13,8 +13,8 @@ declare_rule! {
     /// Only the bucket-level settings are read: account-level Block Public Access
     /// (`aws_s3_account_public_access_block`) is not in the model. A destination without a
     /// public access block resource is read with AWS's default for new buckets (all four
-    /// settings on). `bpa-restrict-public-buckets` is reported by the cross-account bucket
-    /// policy rules.
+    /// settings on). `bpa-restrict-public-buckets` (Q2) is reported as
+    /// `xdst-restrict-public-buckets`.
     ///
     /// ## How to fix
     /// Set the source's Object Ownership to `BucketOwnerEnforced` (ACLs disabled), or change the
