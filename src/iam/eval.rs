@@ -708,21 +708,10 @@ fn principal_match(spec: &PrincipalSpec, p: &Principal, boundary: Match) -> Vec<
         PrincipalSpec::NotPrincipal(items) => {
             let named = items
                 .iter()
-                .map(|i| not_principal_entry(&i.kind, &i.value.text, p))
+                .map(|i| entry_match(&i.kind, &i.value.text, p).1)
                 .fold(Match::No, Match::or);
             vec![(Form::Any, !named.and(!boundary))]
         }
-    }
-}
-
-/// Whether a `NotPrincipal` entry spares the caller. A role session is spared only when its
-/// own session ARN is listed: the role ARN or the account alone do not exempt it (IAM User
-/// Guide, NotPrincipal; iam-semantics.md).
-fn not_principal_entry(kind: &PrincipalType, value: &str, p: &Principal) -> Match {
-    match kind {
-        PrincipalType::Aws if value == "*" => Match::from_bool(p.service.is_none()),
-        PrincipalType::Aws if p.role_arn.is_some() => matching::literal(value, &p.arn, false),
-        _ => entry_match(kind, value, p).1,
     }
 }
 
