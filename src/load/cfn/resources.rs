@@ -6,7 +6,7 @@ use super::intrinsics::Evaluator;
 use super::yaml::{aligned_checkpoints, yaml_bool};
 use crate::model::{
     AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, Destination, Filter, Format,
-    Key, KeyAlias, ManagedPolicy, Model, OrgPolicy, Origin, PolicyContent, PolicyDoc,
+    Key, KeyAlias, Lifecycle, LifecycleRule, ManagedPolicy, Model, OrgPolicy, Origin, PolicyContent, PolicyDoc,
     PublicAccessBlock, Replication, ReplicationRule, Role, RolePolicyAttachment, SourceSelection,
     Sse, Tag, Toggle, Value, Versioning,
 };
@@ -212,6 +212,7 @@ impl Res<'_, '_, '_> {
                 }
             }),
             request_payer: Value::Absent(p.loc.clone()),
+            lifecycle: p.at("LifecycleConfiguration").map(lifecycle),
         };
         if let Some(rc) = p.at("ReplicationConfiguration")
             && let NodeKind::Unknown(why) = &rc.kind
@@ -620,6 +621,56 @@ fn status(node: Option<&Node>, parent: &Node) -> Value<String> {
     match node {
         Some(n) => vstr(n.at("Status"), n),
         None => Value::Absent(parent.loc.clone()),
+    }
+}
+
+/// `LifecycleConfiguration` of `AWS::S3::Bucket`.
+fn lifecycle(node: &Node) -> Lifecycle {
+    let rules = node
+        .at("Rules")
+        .and_then(Node::as_list)
+        .unwrap_or(&[])
+        .iter()
+        .map(|r| {
+            let classes = |list: &str, single: &str| {
+                let mut out: Vec<Value<String>> = r
+                    .at(list)
+                    .and_then(Node::as_list)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|t| vstr(t.at("StorageClass"), t))
+                    .collect();
+                if let Some(t) = r.at(single) {
+                    out.push(vstr(t.at("StorageClass"), t));
+                }
+                out
+            };
+            let expiration = ["ExpirationInDays", "ExpirationDate"]
+                .iter()
+                .find_map(|k| r.at(k))
+                .map(|n| n.loc.clone());
+            let noncurrent_expiration = ["NoncurrentVersionExpiration", "NoncurrentVersionExpirationInDays"]
+                .iter()
+                .find_map(|k| r.at(k))
+                .map(|n| n.loc.clone());
+            LifecycleRule {
+                loc: r.loc.clone(),
+                id: vstr(r.at("Id"), r),
+                status: vstr(r.at("Status"), r),
+                transitions: classes("Transitions", "Transition"),
+                noncurrent_transitions: classes(
+                    "NoncurrentVersionTransitions",
+                    "NoncurrentVersionTransition",
+                ),
+                expiration,
+                expired_object_delete_marker: vbool(r.at("ExpiredObjectDeleteMarker"), r),
+                noncurrent_expiration,
+            }
+        })
+        .collect();
+    Lifecycle {
+        loc: node.loc.clone(),
+        rules,
     }
 }
 
