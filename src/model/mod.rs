@@ -252,6 +252,10 @@ pub struct Role {
     pub managed_policy_arns: Vec<Value<String>>,
     /// The permissions boundary policy ARN.
     pub boundary: Value<String>,
+    /// Resources the role's inline policies reference, as written (CloudFormation `Ref`,
+    /// `Fn::GetAtt`, `Fn::Sub`), with where: the dependencies a deploy orders by. Empty where the
+    /// format resolves the order itself.
+    pub policy_references: Vec<(String, Loc)>,
 }
 
 /// A customer managed policy.

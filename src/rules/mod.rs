@@ -13,6 +13,7 @@ pub mod config_basics;
 pub mod cross_account;
 pub mod delete_markers;
 pub mod denies;
+pub mod deployer;
 pub mod destination_permissions;
 pub mod kms;
 pub mod multi_destination;

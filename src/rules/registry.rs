@@ -77,6 +77,8 @@ pub static RULES: &[&dyn Rule] = &[
     &storage_class::ScDestinationInvalid,
     &storage_class::ScSourceArchivedNotReplicated,
     &storage_class::ScDefault,
+    &deployer::DepPassroleAndPut,
+    &deployer::DepCfnCircularity,
     &standards::StdRequireRtc,
     &standards::StdRequireReplicaKms,
     &standards::StdAllowedDestinationAccounts,

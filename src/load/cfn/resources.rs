@@ -83,7 +83,13 @@ pub fn emit(
             NodeKind::Unknown(_) => props,
             _ => Node::new(NodeKind::Map(Vec::new()), props.loc),
         };
-        let depends_on = depends_on(decl, ev);
+        let mut depends_on = depends_on(decl, ev);
+        // A bucket depends on the role its replication configuration names by reference.
+        let replication_role = decl
+            .at("Properties")
+            .and_then(|p| p.at("ReplicationConfiguration"))
+            .and_then(|rc| rc.at("Role"));
+        depends_on.extend(raw_references(replication_role, ev).into_iter().map(|(t, _)| t));
         let r = Res {
             cx: &cx,
             origin,
@@ -92,7 +98,10 @@ pub fn emit(
         match ty {
             "AWS::S3::Bucket" => r.bucket(model, depends_on),
             "AWS::S3::BucketPolicy" => r.bucket_policy(model),
-            "AWS::IAM::Role" => r.role(model),
+            "AWS::IAM::Role" => r.role(
+                model,
+                raw_references(decl.at("Properties").and_then(|p| p.at("Policies")), ev),
+            ),
             "AWS::IAM::Policy" => r.iam_policy(model, "Roles"),
             "AWS::IAM::RolePolicy" => r.iam_policy(model, "RoleName"),
             "AWS::IAM::ManagedPolicy" => r.managed_policy(model),
@@ -103,6 +112,75 @@ pub fn emit(
             _ => {}
         }
     }
+}
+
+/// The resources a property references as written (before evaluation turns a
+/// `!GetAtt Bucket.Arn` of a named bucket into text): each is a deploy-order dependency.
+fn raw_references(node: Option<&Node>, ev: &Evaluator<'_>) -> Vec<(String, Loc)> {
+    fn walk(node: &Node, out: &mut Vec<(String, Loc)>) {
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                for (key, value) in entries {
+                    match (&*key.text, &value.kind) {
+                        ("Ref", NodeKind::Str(s)) if !s.starts_with("AWS::") => {
+                            out.push((s.to_string(), value.loc.clone()));
+                        }
+                        ("Fn::GetAtt", NodeKind::Str(s)) => {
+                            if let Some((logical, _)) = s.split_once('.') {
+                                out.push((logical.to_string(), value.loc.clone()));
+                            }
+                        }
+                        ("Fn::GetAtt", NodeKind::List(items)) => {
+                            if let Some(logical) = items.first().and_then(Node::as_str) {
+                                out.push((logical.to_string(), value.loc.clone()));
+                            }
+                        }
+                        ("Fn::Sub", _) => {
+                            let text = match &value.kind {
+                                NodeKind::Str(s) => Some(&**s),
+                                NodeKind::List(items) => items.first().and_then(Node::as_str),
+                                _ => None,
+                            };
+                            for name in text.map(sub_names).unwrap_or_default() {
+                                out.push((name, value.loc.clone()));
+                            }
+                            walk(value, out);
+                        }
+                        _ => walk(value, out),
+                    }
+                }
+            }
+            NodeKind::List(items) => items.iter().for_each(|n| walk(n, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(node) = node {
+        walk(node, &mut out);
+    }
+    out.into_iter()
+        .map(|(logical, loc)| (ev.qualify(&logical), loc))
+        .collect()
+}
+
+/// The resource names of `${Name}` / `${Name.Attr}` in a `Fn::Sub` string (not `${AWS::…}` or
+/// the `${!Literal}` escape).
+fn sub_names(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = rest.get(start + 2..).unwrap_or("");
+        let Some(end) = after.find('}') else { break };
+        let inner = after.get(..end).unwrap_or("");
+        if !inner.starts_with('!') && !inner.starts_with("AWS::") {
+            let logical = inner.split('.').next().unwrap_or(inner);
+            if !logical.is_empty() {
+                out.push(logical.to_string());
+            }
+        }
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    out
 }
 
 fn depends_on(decl: &Node, ev: &Evaluator<'_>) -> Vec<String> {
@@ -279,7 +357,7 @@ impl Res<'_, '_, '_> {
         });
     }
 
-    fn role(&self, model: &mut Model) {
+    fn role(&self, model: &mut Model, policy_references: Vec<(String, Loc)>) {
         let p = self.props;
         let name = match p.at("RoleName") {
             Some(n) => vstr(Some(n), p),
@@ -324,6 +402,7 @@ impl Res<'_, '_, '_> {
             inline_policies,
             managed_policy_arns: vlist(p.at("ManagedPolicyArns")),
             boundary: vstr(p.at("PermissionsBoundary"), p),
+            policy_references,
         });
     }
 

@@ -759,6 +759,7 @@ fn role(model: &mut Model, r: Res<'_>, existing: bool) {
         inline_policies,
         managed_policy_arns,
         boundary: at.key("permissions_boundary").string(),
+        policy_references: Vec::new(),
         origin: r.origin,
     });
 }

@@ -329,6 +329,7 @@ impl Res<'_, '_, '_> {
                         .collect(),
                     managed_policy_arns: b.strings("managed_policy_arns"),
                     boundary: b.s("permissions_boundary"),
+                    policy_references: Vec::new(),
                 });
             }
             "aws_iam_role_policy" => {
