@@ -212,10 +212,11 @@ impl Graph<'_> {
 pub(super) fn collect_rcps(g: &mut Graph<'_>) {
     let model = g.model;
     let mut targets: Vec<(String, Vec<DocId>)> = Vec::new();
-    let mut attach = |target: String, doc: DocId| match targets.iter_mut().find(|(t, _)| *t == target) {
-        Some((_, docs)) => docs.push(doc),
-        None => targets.push((target, vec![doc])),
-    };
+    let mut attach =
+        |target: String, doc: DocId| match targets.iter_mut().find(|(t, _)| *t == target) {
+            Some((_, docs)) => docs.push(doc),
+            None => targets.push((target, vec![doc])),
+        };
     for p in model.org_policies.iter().filter(|p| is_rcp(p)) {
         let doc = g.add_doc(&p.document, super::DocOwner::Rcp, p.origin.address.clone());
         for t in &p.targets {

@@ -1,8 +1,8 @@
 //! Joined views of buckets, roles, keys and replication configurations.
 
 use crate::model::{
-    AttachedPolicy, Bucket, BucketSettings, Lifecycle, Origin, PublicAccessBlock, ReplicationRule, Sse, Value,
-    Versioning,
+    AttachedPolicy, Bucket, BucketSettings, Lifecycle, Origin, PublicAccessBlock, ReplicationRule,
+    Sse, Value, Versioning,
 };
 use crate::source::Loc;
 use crate::syntax::Why;

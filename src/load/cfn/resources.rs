@@ -6,9 +6,9 @@ use super::intrinsics::Evaluator;
 use super::yaml::{aligned_checkpoints, yaml_bool};
 use crate::model::{
     AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, Destination, Filter, Format,
-    Key, KeyAlias, Lifecycle, LifecycleRule, ManagedPolicy, Model, OrgPolicy, Origin, PolicyContent, PolicyDoc,
-    PublicAccessBlock, Replication, ReplicationRule, Role, RolePolicyAttachment, SourceSelection,
-    Sse, Tag, Toggle, Value, Versioning,
+    Key, KeyAlias, Lifecycle, LifecycleRule, ManagedPolicy, Model, OrgPolicy, Origin,
+    PolicyContent, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
+    RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value, Versioning,
 };
 use crate::source::{FileId, FileKind, Loc, StringOrigin};
 use crate::syntax::{Node, NodeKind, Part, Reference};
@@ -89,7 +89,11 @@ pub fn emit(
             .at("Properties")
             .and_then(|p| p.at("ReplicationConfiguration"))
             .and_then(|rc| rc.at("Role"));
-        depends_on.extend(raw_references(replication_role, ev).into_iter().map(|(t, _)| t));
+        depends_on.extend(
+            raw_references(replication_role, ev)
+                .into_iter()
+                .map(|(t, _)| t),
+        );
         let r = Res {
             cx: &cx,
             origin,
@@ -728,10 +732,13 @@ fn lifecycle(node: &Node) -> Lifecycle {
                 .iter()
                 .find_map(|k| r.at(k))
                 .map(|n| n.loc.clone());
-            let noncurrent_expiration = ["NoncurrentVersionExpiration", "NoncurrentVersionExpirationInDays"]
-                .iter()
-                .find_map(|k| r.at(k))
-                .map(|n| n.loc.clone());
+            let noncurrent_expiration = [
+                "NoncurrentVersionExpiration",
+                "NoncurrentVersionExpirationInDays",
+            ]
+            .iter()
+            .find_map(|k| r.at(k))
+            .map(|n| n.loc.clone());
             LifecycleRule {
                 loc: r.loc.clone(),
                 id: vstr(r.at("Id"), r),

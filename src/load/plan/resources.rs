@@ -4,9 +4,10 @@ use super::document;
 use super::values::At;
 use crate::model::{
     AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, Destination, Filter, Key,
-    KeyAlias, KeyPolicyResource, Lifecycle, LifecycleRule, ManagedPolicy, Model, NamedDocument, OrgPolicy,
-    OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
-    RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value, Versioning, arn,
+    KeyAlias, KeyPolicyResource, Lifecycle, LifecycleRule, ManagedPolicy, Model, NamedDocument,
+    OrgPolicy, OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock, Replication,
+    ReplicationRule, Role, RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value,
+    Versioning, arn,
 };
 use crate::source::Loc;
 use crate::syntax::Reference;
@@ -157,7 +158,13 @@ pub fn map(model: &mut Model, r: Res<'_>, mode: &str, ty: &str) {
             let settings = BucketSettings {
                 lifecycle: Some(Lifecycle {
                     loc: r.at.loc(),
-                    rules: r.at.key("rule").blocks().iter().map(|b| lifecycle_rule(b, "status")).collect(),
+                    rules: r
+                        .at
+                        .key("rule")
+                        .blocks()
+                        .iter()
+                        .map(|b| lifecycle_rule(b, "status"))
+                        .collect(),
                 }),
                 ..Default::default()
             };
@@ -298,7 +305,10 @@ fn lifecycle_rule(b: &At<'_>, status_key: &'static str) -> LifecycleRule {
             .as_ref()
             .map(|e| e.key("expired_object_delete_marker").bool())
             .unwrap_or_else(|| Value::Absent(b.loc())),
-        noncurrent_expiration: b.key("noncurrent_version_expiration").block().map(|e| e.loc()),
+        noncurrent_expiration: b
+            .key("noncurrent_version_expiration")
+            .block()
+            .map(|e| e.loc()),
     }
 }
 

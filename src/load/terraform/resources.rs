@@ -8,9 +8,10 @@ use hcl_edit::expr::Expression;
 
 use crate::model::{
     AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, Destination, Filter, Format,
-    Key as KmsKey, KeyAlias, KeyPolicyResource, Lifecycle, LifecycleRule, ManagedPolicy, Model, NamedDocument, OrgPolicy,
-    OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
-    RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value, Versioning,
+    Key as KmsKey, KeyAlias, KeyPolicyResource, Lifecycle, LifecycleRule, ManagedPolicy, Model,
+    NamedDocument, OrgPolicy, OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock,
+    Replication, ReplicationRule, Role, RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle,
+    Value, Versioning,
 };
 use crate::source::Loc;
 use crate::syntax::{Key, Reference};
@@ -500,8 +501,11 @@ impl Res<'_, '_, '_> {
             public_access_block: None,
             request_payer: b.s("request_payer"),
             lifecycle: {
-                let rules: Vec<LifecycleRule> =
-                    b.blocks("lifecycle_rule").iter().map(legacy_lifecycle_rule).collect();
+                let rules: Vec<LifecycleRule> = b
+                    .blocks("lifecycle_rule")
+                    .iter()
+                    .map(legacy_lifecycle_rule)
+                    .collect();
                 (!rules.is_empty()).then(|| Lifecycle {
                     loc: h.clone(),
                     rules,
@@ -613,7 +617,11 @@ fn lifecycle_rule(r: &B) -> LifecycleRule {
         loc: r.loc.clone(),
         id: r.s("id"),
         status: r.s("status"),
-        transitions: r.blocks("transition").iter().map(|t| t.s("storage_class")).collect(),
+        transitions: r
+            .blocks("transition")
+            .iter()
+            .map(|t| t.s("storage_class"))
+            .collect(),
         noncurrent_transitions: r
             .blocks("noncurrent_version_transition")
             .iter()
@@ -627,7 +635,9 @@ fn lifecycle_rule(r: &B) -> LifecycleRule {
             .as_ref()
             .map(|e| e.b("expired_object_delete_marker"))
             .unwrap_or(Value::Absent(r.loc.clone())),
-        noncurrent_expiration: r.block("noncurrent_version_expiration").map(|e| e.loc.clone()),
+        noncurrent_expiration: r
+            .block("noncurrent_version_expiration")
+            .map(|e| e.loc.clone()),
     }
 }
 
@@ -637,7 +647,10 @@ fn legacy_lifecycle_rule(r: &B) -> LifecycleRule {
     let status = match r.b("enabled") {
         Value::Known(e, l) => Value::Known(if e { "Enabled" } else { "Disabled" }.to_string(), l),
         Value::Absent(l) => Value::Absent(l),
-        other => Value::unknown("the lifecycle rule status is not known", other.loc().clone()),
+        other => Value::unknown(
+            "the lifecycle rule status is not known",
+            other.loc().clone(),
+        ),
     };
     LifecycleRule {
         status,

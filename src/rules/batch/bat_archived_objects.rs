@@ -78,7 +78,10 @@ impl Rule for BatArchivedObjects {
             };
             let Some(class) = super::enabled_rules(lifecycle)
                 .flat_map(|r| r.transitions.iter().chain(&r.noncurrent_transitions))
-                .find(|c| c.as_str().is_some_and(|s| super::ARCHIVE_CLASSES.contains(&s)))
+                .find(|c| {
+                    c.as_str()
+                        .is_some_and(|s| super::ARCHIVE_CLASSES.contains(&s))
+                })
             else {
                 continue;
             };

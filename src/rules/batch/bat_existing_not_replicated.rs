@@ -55,7 +55,11 @@ impl Rule for BatExistingNotReplicated {
                 continue;
             };
             let config = &g.model.replications[view.index];
-            if config.rules.iter().any(|r| r.existing_object_replication.is("Enabled")) {
+            if config
+                .rules
+                .iter()
+                .any(|r| r.existing_object_replication.is("Enabled"))
+            {
                 continue;
             }
             let name = g.display(name);

@@ -56,7 +56,10 @@ impl Rule for BatGeneratedManifest {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
-        const PAIR: [&str; 2] = ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"];
+        const PAIR: [&str; 2] = [
+            "s3:GetReplicationConfiguration",
+            "s3:PutInventoryConfiguration",
+        ];
         for job in super::job_roles(g) {
             let role = &g.roles[job.role];
             let (anchor, address) = identity_anchor(g, role);
@@ -67,9 +70,17 @@ impl Rule for BatGeneratedManifest {
                     .iter()
                     .map(|a| super::decide(g, job.role, bucket, a, false))
                     .collect();
-                let allowed = |i: usize| decisions.get(i).and_then(Option::as_ref).is_some_and(|d| d.is_allow());
+                let allowed = |i: usize| {
+                    decisions
+                        .get(i)
+                        .and_then(Option::as_ref)
+                        .is_some_and(|d| d.is_allow())
+                };
                 let denied = |i: usize| {
-                    matches!(decisions.get(i).and_then(Option::as_ref), Some(crate::iam::Decision::ImplicitDeny { .. }))
+                    matches!(
+                        decisions.get(i).and_then(Option::as_ref),
+                        Some(crate::iam::Decision::ImplicitDeny { .. })
+                    )
                 };
                 let (has, lacks) = if allowed(0) && denied(1) {
                     (PAIR[0], PAIR[1])

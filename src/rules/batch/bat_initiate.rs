@@ -67,7 +67,9 @@ impl Rule for BatInitiate {
             for &b in &job.buckets {
                 let bucket = &g.buckets[b];
                 let name = g.bucket_text(bucket);
-                let Some(decision) = super::decide(g, job.role, bucket, "s3:InitiateReplication", true) else {
+                let Some(decision) =
+                    super::decide(g, job.role, bucket, "s3:InitiateReplication", true)
+                else {
                     continue;
                 };
                 match decision {

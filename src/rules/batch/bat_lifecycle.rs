@@ -91,13 +91,21 @@ impl Rule for BatLifecycle {
                 r.noncurrent_expiration
                     .as_ref()
                     .map(|l| (l.clone(), "permanently deletes noncurrent versions"))
-                    .or_else(|| r.expiration.as_ref().map(|l| (l.clone(), "expires current versions")))
+                    .or_else(|| {
+                        r.expiration
+                            .as_ref()
+                            .map(|l| (l.clone(), "expires current versions"))
+                    })
                     .or_else(|| match &r.expired_object_delete_marker {
-                        Value::Known(true, l) => Some((l.clone(), "removes expired delete markers")),
+                        Value::Known(true, l) => {
+                            Some((l.clone(), "removes expired delete markers"))
+                        }
                         _ => None,
                     })
             });
-            let Some((loc, what)) = expiring else { continue };
+            let Some((loc, what)) = expiring else {
+                continue;
+            };
             let name = g.bucket_text(bucket);
             sink.report(
                 &loc,

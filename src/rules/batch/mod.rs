@@ -31,7 +31,10 @@ pub use bat_report_write::BatReportWrite;
 pub use bat_requires_live_config::BatRequiresLiveConfig;
 
 use crate::graph::{BucketView, Graph, Link};
-use crate::iam::{ActionSpec, Decision, Effect, PrincipalSpec, PrincipalType, ResourceKind, ResourceSpec, Statement};
+use crate::iam::{
+    ActionSpec, Decision, Effect, PrincipalSpec, PrincipalType, ResourceKind, ResourceSpec,
+    Statement,
+};
 use crate::model::{Lifecycle, LifecycleRule};
 use crate::rules::access::{Need, ResourcePolicy, RoleAccess, Side};
 
@@ -76,9 +79,9 @@ fn names_job_action(st: &Statement) -> bool {
             let text = i.text.to_ascii_lowercase();
             text != "*"
                 && text != "s3:*"
-                && JOB_ACTIONS.iter().any(|a| {
-                    crate::iam::matching::glob(&i.text, a, true) == crate::iam::Match::Yes
-                })
+                && JOB_ACTIONS
+                    .iter()
+                    .any(|a| crate::iam::matching::glob(&i.text, a, true) == crate::iam::Match::Yes)
         })
 }
 
@@ -132,7 +135,13 @@ pub fn job_roles(g: &Graph<'_>) -> Vec<JobRole> {
 }
 
 /// The job role's decision for `action` on the bucket (bucket-level) or its objects.
-pub fn decide(g: &Graph<'_>, role: usize, bucket: &BucketView<'_>, action: &'static str, objects: bool) -> Option<Decision> {
+pub fn decide(
+    g: &Graph<'_>,
+    role: usize,
+    bucket: &BucketView<'_>,
+    action: &'static str,
+    objects: bool,
+) -> Option<Decision> {
     let arn = bucket.arn.known()?.to_string();
     let (resource, grant) = if objects {
         (format!("{arn}/replicated-object"), format!("{arn}/*"))
@@ -174,5 +183,7 @@ pub fn enabled_rules(lifecycle: &Lifecycle) -> impl Iterator<Item = &LifecycleRu
 
 /// Whether any replication configuration of the input has this bucket as its source.
 pub fn has_replication(g: &Graph<'_>, bucket: usize) -> bool {
-    g.replications.iter().any(|v| v.source == Link::Found(bucket))
+    g.replications
+        .iter()
+        .any(|v| v.source == Link::Found(bucket))
 }

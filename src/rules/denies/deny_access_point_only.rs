@@ -75,7 +75,11 @@ impl Rule for DenyAccessPointOnly {
             cx,
             sink,
             Blocker::AccessPoint,
-            |what| format!("this Deny requires an access point, which replication never uses, so it blocks the replication role: {what}"),
+            |what| {
+                format!(
+                    "this Deny requires an access point, which replication never uses, so it blocks the replication role: {what}"
+                )
+            },
             "replication requests carry no access point",
             |b| exempt_role_help(cx, &b.needs),
         );

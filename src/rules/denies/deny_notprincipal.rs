@@ -115,7 +115,11 @@ impl Rule for DenyNotprincipal {
             cx,
             sink,
             Blocker::NotPrincipal,
-            |what| format!("this NotPrincipal Deny does not exempt the replication role's session and blocks it: {what}"),
+            |what| {
+                format!(
+                    "this NotPrincipal Deny does not exempt the replication role's session and blocks it: {what}"
+                )
+            },
             "NotPrincipal must name the session, which cannot be done for replication",
             |b| help(cx, &b.needs),
         );

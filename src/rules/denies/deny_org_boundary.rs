@@ -76,8 +76,10 @@ impl Rule for DenyOrgBoundary {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
-        let mut by_statement: BTreeMap<String, (crate::source::Loc, Vec<&crate::rules::access::Checked>)> =
-            BTreeMap::new();
+        let mut by_statement: BTreeMap<
+            String,
+            (crate::source::Loc, Vec<&crate::rules::access::Checked>),
+        > = BTreeMap::new();
         let rcp_denies = rcp_verdicts(cx);
         let from_rcps = rcp_denies.iter().filter_map(|v| {
             let by = super::org_boundary_deny(g, &v.decision)?;

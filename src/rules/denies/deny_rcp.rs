@@ -67,8 +67,14 @@ impl Rule for DenyRcp {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
-        let mut denied: BTreeMap<String, (crate::source::Loc, bool, Vec<&crate::rules::access::Checked>)> =
-            BTreeMap::new();
+        let mut denied: BTreeMap<
+            String,
+            (
+                crate::source::Loc,
+                bool,
+                Vec<&crate::rules::access::Checked>,
+            ),
+        > = BTreeMap::new();
         for v in rcp_verdicts(cx) {
             let (loc, certain) = match &v.decision {
                 crate::iam::Decision::ExplicitDeny { by } => (by.loc.clone(), true),
@@ -94,7 +100,10 @@ impl Rule for DenyRcp {
             if !certain {
                 sink.cannot_verify(
                     &loc,
-                    format!("whether this resource control policy denies the replication role: {}", describe(cx, &needs)),
+                    format!(
+                        "whether this resource control policy denies the replication role: {}",
+                        describe(cx, &needs)
+                    ),
                     "the statement depends on values known only after apply",
                 )
                 .resource(holder(cx, &loc));

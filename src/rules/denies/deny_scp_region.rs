@@ -64,9 +64,18 @@ impl Rule for DenyScpRegion {
             cx,
             sink,
             Blocker::ScpRegion,
-            |what| format!("this region-restricting SCP denies the replication role in a region it does not approve: {what}"),
+            |what| {
+                format!(
+                    "this region-restricting SCP denies the replication role in a region it does not approve: {what}"
+                )
+            },
             "the destination region is not approved",
-            |b| format!("add the destination region to the approved list, or {}", exempt_role_help(cx, &b.needs)),
+            |b| {
+                format!(
+                    "add the destination region to the approved list, or {}",
+                    exempt_role_help(cx, &b.needs)
+                )
+            },
         );
     }
 }

@@ -76,7 +76,11 @@ impl Rule for DenySourceContextKeys {
             cx,
             sink,
             Blocker::SourceContext,
-            |what| format!("this Deny turns on aws:SourceArn/aws:SourceAccount, which replication's role-session requests do not carry, so it blocks the replication role: {what}"),
+            |what| {
+                format!(
+                    "this Deny turns on aws:SourceArn/aws:SourceAccount, which replication's role-session requests do not carry, so it blocks the replication role: {what}"
+                )
+            },
             "absent on replication requests, so the negated condition is true",
             |b| {
                 format!(

@@ -74,7 +74,11 @@ impl Rule for DenySseEnforcement {
             cx,
             sink,
             Blocker::SseEnforcement,
-            |what| format!("this encryption-enforcing Deny also matches replicas, which keep their source encryption: {what}"),
+            |what| {
+                format!(
+                    "this encryption-enforcing Deny also matches replicas, which keep their source encryption: {what}"
+                )
+            },
             "covers s3:ReplicateObject, not only s3:PutObject",
             |b| {
                 format!(

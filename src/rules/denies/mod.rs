@@ -22,13 +22,13 @@ pub use deny_key_policy::DenyKeyPolicy;
 pub use deny_network_origin::DenyNetworkOrigin;
 pub use deny_notprincipal::DenyNotprincipal;
 pub use deny_org_boundary::DenyOrgBoundary;
+pub use deny_permissions_boundary::DenyPermissionsBoundary;
 pub use deny_rcp::DenyRcp;
+pub use deny_replication_actions::DenyReplicationActions;
+pub use deny_scp::DenyScp;
 pub use deny_scp_region::DenyScpRegion;
 pub use deny_source_context_keys::DenySourceContextKeys;
 pub use deny_sse_enforcement::DenySseEnforcement;
-pub use deny_permissions_boundary::DenyPermissionsBoundary;
-pub use deny_replication_actions::DenyReplicationActions;
-pub use deny_scp::DenyScp;
 
 use std::collections::BTreeMap;
 

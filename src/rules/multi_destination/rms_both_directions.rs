@@ -159,7 +159,10 @@ impl Rule for RmsBothDirections {
                 .resource(r.address())
                 .discriminator(r.key());
             if let Some(x) = back.clone().next() {
-                finding = finding.related(&x.rule.loc, "the reverse rule, without replica modification sync");
+                finding = finding.related(
+                    &x.rule.loc,
+                    "the reverse rule, without replica modification sync",
+                );
             }
             drop(finding);
         }

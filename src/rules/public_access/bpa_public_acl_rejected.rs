@@ -91,7 +91,8 @@ impl Rule for BpaPublicAclRejected {
             }
             // Since April 2023 new buckets disable ACLs and block public ACLs by default, so
             // only explicit settings let source objects carry public ACLs.
-            let acls_enabled = matches!(src.ownership.value.as_str(), Some(o) if o != "BucketOwnerEnforced");
+            let acls_enabled =
+                matches!(src.ownership.value.as_str(), Some(o) if o != "BucketOwnerEnforced");
             let Some((src_pab, _)) = src.public_access_block else {
                 continue;
             };
