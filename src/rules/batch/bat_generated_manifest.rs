@@ -11,7 +11,9 @@ declare_rule! {
     ///
     /// The manifest choice is made when the job is created, which no format declares; repl-lint
     /// reports a job role (see `bat-initiate`) that is granted exactly one of the two on a bucket
-    /// of the input, which only makes sense for a generated manifest.
+    /// of the input, which only makes sense for a generated manifest. A role that is also the
+    /// role of a live replication configuration needs `s3:GetReplicationConfiguration` for that
+    /// alone, so only a missing `s3:GetReplicationConfiguration` is reported for it.
     ///
     /// ## How to fix
     /// Grant both actions on `arn:aws:s3:::SRC`.
@@ -60,6 +62,14 @@ impl Rule for BatGeneratedManifest {
             "s3:GetReplicationConfiguration",
             "s3:PutInventoryConfiguration",
         ];
+        let mut live = vec![false; g.roles.len()];
+        for view in &g.replications {
+            if let crate::graph::Link::Found(r) = view.role
+                && let Some(l) = live.get_mut(r)
+            {
+                *l = true;
+            }
+        }
         for job in super::job_roles(g) {
             let role = &g.roles[job.role];
             let (anchor, address) = identity_anchor(g, role);
@@ -82,13 +92,16 @@ impl Rule for BatGeneratedManifest {
                         Some(crate::iam::Decision::ImplicitDeny { .. })
                     )
                 };
-                let (has, lacks) = if allowed(0) && denied(1) {
-                    (PAIR[0], PAIR[1])
-                } else if allowed(1) && denied(0) {
-                    (PAIR[1], PAIR[0])
-                } else {
-                    continue;
-                };
+                // A role that also serves live replication needs GetReplicationConfiguration for
+                // that alone, which says nothing about the job's manifest.
+                let (has, lacks) =
+                    if allowed(0) && denied(1) && !live.get(job.role).copied().unwrap_or(false) {
+                        (PAIR[0], PAIR[1])
+                    } else if allowed(1) && denied(0) {
+                        (PAIR[1], PAIR[0])
+                    } else {
+                        continue;
+                    };
                 let name = g.bucket_text(bucket);
                 sink.report(
                     &anchor,
