@@ -69,8 +69,9 @@ fn trusts_batch(g: &Graph<'_>, role: usize) -> bool {
 }
 
 /// Whether an Allow statement names a job action by itself (not through `*` or `s3:*`, which say
-/// nothing about the role's purpose).
-fn names_job_action(st: &Statement) -> bool {
+/// nothing about the role's purpose). For a role that also serves live replication,
+/// `s3:GetReplicationConfiguration` is explained by that and does not count.
+fn names_job_action(st: &Statement, live: bool) -> bool {
     let Some(ActionSpec::Action(items)) = &st.action else {
         return false;
     };
@@ -81,6 +82,7 @@ fn names_job_action(st: &Statement) -> bool {
                 && text != "s3:*"
                 && JOB_ACTIONS
                     .iter()
+                    .filter(|a| !(live && **a == "s3:GetReplicationConfiguration"))
                     .any(|a| crate::iam::matching::glob(&i.text, a, true) == crate::iam::Match::Yes)
         })
 }
@@ -104,19 +106,21 @@ fn named_buckets(g: &Graph<'_>, st: &Statement) -> Vec<usize> {
 }
 
 /// Every role that looks like a Batch Replication job role: trusted by Batch Operations and
-/// granted a replication-job action by name.
+/// granted a replication-job action by name. The buckets are those its job-action statements
+/// name.
 pub fn job_roles(g: &Graph<'_>) -> Vec<JobRole> {
     let mut out = Vec::new();
     for role in 0..g.roles.len() {
         if !trusts_batch(g, role) {
             continue;
         }
+        let live = g.replications.iter().any(|v| v.role == Link::Found(role));
         let statements: Vec<&Statement> = g.roles[role]
             .identity
             .iter()
             .filter_map(|d| g.policy(*d))
             .flat_map(|p| p.statements.iter())
-            .filter(|st| names_job_action(st))
+            .filter(|st| names_job_action(st, live))
             .collect();
         if statements.is_empty() {
             continue;
