@@ -1132,3 +1132,51 @@ Resources:
     let (model, _) = load_texts(&[("pinned.yaml", text)], &options);
     assert_eq!(known(&model.buckets[0].account), "222222222222");
 }
+
+#[test]
+fn lifecycle_and_written_references_are_read() {
+    let (m, db) = load_one(
+        "stack.yaml",
+        r#"
+Resources:
+  Src:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: src
+      LifecycleConfiguration:
+        Rules:
+          - Id: archive
+            Status: Enabled
+            Transitions:
+              - StorageClass: DEEP_ARCHIVE
+                TransitionInDays: 30
+            NoncurrentVersionExpiration:
+              NoncurrentDays: 7
+      ReplicationConfiguration:
+        Role: !GetAtt Role.Arn
+        Rules: []
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: repl
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: s3:ListBucket
+                Resource: !Sub "${Src.Arn}/*"
+"#,
+    );
+    no_errors(&m);
+    let bucket = m.buckets.first().expect("bucket");
+    let lifecycle = bucket.settings.lifecycle.as_ref().expect("lifecycle");
+    let rule = &lifecycle.rules[0];
+    assert_eq!(src(&db, rule.transitions[0].loc()), "DEEP_ARCHIVE");
+    assert!(rule.noncurrent_expiration.is_some());
+    let role = m.roles.first().expect("role");
+    assert_eq!(role.policy_references.len(), 1);
+    assert_eq!(role.policy_references[0].0, "stack:Src");
+    let rc = m.replications.first().expect("replication");
+    assert!(rc.depends_on.contains(&"stack:Role".to_string()));
+}

@@ -1302,3 +1302,60 @@ resource "aws_s3_bucket_replication_configuration" "r" {
     );
     assert!(deps.contains(&"aws_iam_role.r".to_string()), "{deps:?}");
 }
+
+#[test]
+fn lifecycle_rules_are_read_with_locations() {
+    let dir = workspace(&[(
+        "main.tf",
+        r#"
+resource "aws_s3_bucket" "src" {
+  bucket = "src"
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "src" {
+  bucket = aws_s3_bucket.src.id
+  rule {
+    id     = "archive"
+    status = "Enabled"
+    filter {}
+    transition {
+      days          = 90
+      storage_class = "GLACIER"
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = 30
+    }
+  }
+}
+
+resource "aws_s3_bucket" "legacy" {
+  bucket = "legacy"
+  lifecycle_rule {
+    enabled = false
+    expiration {
+      days = 10
+    }
+  }
+}
+"#,
+    )]);
+    let (m, db) = load_dir(&dir);
+    no_errors(&m, &db);
+    let lifecycle = m
+        .bucket_settings
+        .iter()
+        .find_map(|s| s.settings.lifecycle.as_ref())
+        .expect("lifecycle configuration");
+    let rule = &lifecycle.rules[0];
+    assert_eq!(known(&rule.status), "Enabled");
+    assert_eq!(text(&db, rule.transitions[0].loc()), "\"GLACIER\"");
+    assert!(rule.noncurrent_expiration.is_some());
+    assert!(rule.expiration.is_none());
+    let legacy = m
+        .buckets
+        .iter()
+        .find_map(|b| b.settings.lifecycle.as_ref())
+        .expect("legacy lifecycle_rule");
+    assert_eq!(known(&legacy.rules[0].status), "Disabled");
+    assert!(legacy.rules[0].expiration.is_some());
+}

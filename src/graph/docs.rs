@@ -19,6 +19,8 @@ pub enum DocOwner {
     BucketPolicy,
     KeyPolicy,
     Scp,
+    /// A resource control policy: a deny list with `Principal: "*"`, read like a resource policy.
+    Rcp,
     /// A document defined but not (visibly) attached: a data source, a bare policy file.
     Unattached,
 }
@@ -32,6 +34,7 @@ impl DocOwner {
             DocOwner::BucketPolicy => PolicyKind::Bucket,
             DocOwner::KeyPolicy => PolicyKind::Key,
             DocOwner::Scp => PolicyKind::Scp,
+            DocOwner::Rcp => PolicyKind::Bucket,
         }
     }
 }
@@ -191,7 +194,12 @@ pub(super) fn collect_unowned(g: &mut Graph<'_>) {
         g.add_doc(&d.document, DocOwner::Unattached, d.origin.address.clone());
     }
     for p in &model.org_policies {
-        g.add_doc(&p.document, DocOwner::Scp, p.origin.address.clone());
+        let owner = if super::org::is_rcp(p) {
+            DocOwner::Rcp
+        } else {
+            DocOwner::Scp
+        };
+        g.add_doc(&p.document, owner, p.origin.address.clone());
     }
     for s in &model.standalone_policies {
         let owner = match s.kind {

@@ -89,6 +89,8 @@ pub struct Graph<'m> {
     default_key_policies: HashMap<String, crate::iam::Policy>,
     /// SCP levels per target (account id or root id): the documents attached there.
     scp_targets: Vec<(String, Vec<DocId>)>,
+    /// RCPs per target (account id, OU id or root id).
+    rcp_targets: Vec<(String, Vec<DocId>)>,
     full_access: crate::iam::Policy,
 }
 
@@ -113,6 +115,7 @@ impl<'m> Graph<'m> {
             statement_index: HashMap::new(),
             default_key_policies: HashMap::new(),
             scp_targets: Vec::new(),
+            rcp_targets: Vec::new(),
             full_access: org::full_aws_access_policy(),
         };
         g.index_entities();
@@ -122,6 +125,7 @@ impl<'m> Graph<'m> {
         views::build_replications(&mut g);
         docs::collect_unowned(&mut g);
         org::collect_scps(&mut g);
+        org::collect_rcps(&mut g);
         g
     }
 

@@ -179,3 +179,75 @@ pub(super) fn collect_scps(g: &mut Graph<'_>) {
     }
     g.scp_targets = targets;
 }
+
+/// Whether an organization policy is a resource control policy.
+pub(super) fn is_rcp(p: &crate::model::OrgPolicy) -> bool {
+    matches!(&p.kind, Value::Known(k, _) if k == "RESOURCE_CONTROL_POLICY")
+}
+
+impl Graph<'_> {
+    /// RCPs that govern resources of `account`: those attached to the organization root and to
+    /// the account itself. Policies attached to an OU are not joined (OU membership is rarely
+    /// in the input).
+    pub fn rcps_for(&self, account: Option<&str>) -> Vec<DocId> {
+        let mut out = Vec::new();
+        for (target, docs) in &self.rcp_targets {
+            if target.starts_with("r-") || account.is_some_and(|a| a == target) {
+                for d in docs {
+                    if !out.contains(d) {
+                        out.push(*d);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether any RCP in the input is attached to an OU, which this graph cannot place.
+    pub fn rcps_on_ous(&self) -> bool {
+        self.rcp_targets.iter().any(|(t, _)| t.starts_with("ou-"))
+    }
+}
+
+pub(super) fn collect_rcps(g: &mut Graph<'_>) {
+    let model = g.model;
+    let mut targets: Vec<(String, Vec<DocId>)> = Vec::new();
+    let mut attach =
+        |target: String, doc: DocId| match targets.iter_mut().find(|(t, _)| *t == target) {
+            Some((_, docs)) => docs.push(doc),
+            None => targets.push((target, vec![doc])),
+        };
+    for p in model.org_policies.iter().filter(|p| is_rcp(p)) {
+        let doc = g.add_doc(&p.document, super::DocOwner::Rcp, p.origin.address.clone());
+        for t in &p.targets {
+            if let Resolved::Known(target) = g.resolver.resolve(t) {
+                attach(target, doc);
+            }
+        }
+    }
+    for a in &model.org_policy_attachments {
+        let policy = match &a.policy {
+            Value::Ref(r, _) => match g.resolver.entity(&r.target) {
+                Some(Entity::OrgPolicy(p)) => Some(p),
+                _ => None,
+            },
+            other => g.resolver.resolve(other).known().and_then(|id| {
+                model
+                    .org_policies
+                    .iter()
+                    .position(|p| g.resolver.resolve(&p.id).known() == Some(id))
+            }),
+        };
+        let Some(p) = policy.and_then(|i| model.org_policies.get(i)) else {
+            continue;
+        };
+        if !is_rcp(p) {
+            continue;
+        }
+        let doc = g.add_doc(&p.document, super::DocOwner::Rcp, p.origin.address.clone());
+        if let Resolved::Known(target) = g.resolver.resolve(&a.target) {
+            attach(target, doc);
+        }
+    }
+    g.rcp_targets = targets;
+}

@@ -26,9 +26,10 @@ use serde_json::Value as Json;
 
 use crate::model::{
     AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, Destination, Filter, Key,
-    KeyAlias, KeyPolicyResource, ManagedPolicy, Model, NamedDocument, OrgPolicy,
-    OrgPolicyAttachment, Origin, PolicyContent, PolicyDoc, PublicAccessBlock, Replication,
-    ReplicationRule, Role, RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value,
+    KeyAlias, KeyPolicyResource, Lifecycle, LifecycleRule, ManagedPolicy, Model, NamedDocument,
+    OrgPolicy, OrgPolicyAttachment, Origin, PolicyContent, PolicyDoc, PublicAccessBlock,
+    Replication, ReplicationRule, Role, RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle,
+    Value,
 };
 use crate::source::Loc;
 use crate::syntax::{Node, NodeKind};
@@ -449,7 +450,19 @@ fuse_fields!(BucketSettings {
     sse,
     policy,
     public_access_block,
-    request_payer
+    request_payer,
+    lifecycle
+});
+fuse_fields!(Lifecycle { loc, rules });
+fuse_fields!(LifecycleRule {
+    loc,
+    id,
+    status,
+    transitions,
+    noncurrent_transitions,
+    expiration,
+    expired_object_delete_marker,
+    noncurrent_expiration
 });
 fuse_fields!(Sse {
     algorithm,
@@ -533,7 +546,8 @@ fuse_fields!(Role {
     inline_policies,
     managed_policy_arns,
     boundary,
-    replaced
+    replaced,
+    policy_references
 });
 fuse_fields!(ManagedPolicy {
     origin,
@@ -600,6 +614,13 @@ impl Fuse for Loc {
         } else {
             self
         }
+    }
+}
+
+/// References as written: only templates have them, and templates are never fused.
+impl Fuse for (String, Loc) {
+    fn fuse(self, _plan: Self) -> Self {
+        self
     }
 }
 

@@ -128,6 +128,31 @@ pub struct BucketSettings {
     pub public_access_block: Option<PublicAccessBlock>,
     /// `BucketOwner` or `Requester`.
     pub request_payer: Value<String>,
+    pub lifecycle: Option<Lifecycle>,
+}
+
+/// A bucket's lifecycle configuration: what batch and archive rules need to know.
+#[derive(Clone, Debug, Default)]
+pub struct Lifecycle {
+    pub loc: Loc,
+    pub rules: Vec<LifecycleRule>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct LifecycleRule {
+    pub loc: Loc,
+    pub id: Value<String>,
+    /// `Enabled` or `Disabled`.
+    pub status: Value<String>,
+    /// Target storage classes of current-version transitions.
+    pub transitions: Vec<Value<String>>,
+    /// Target storage classes of noncurrent-version transitions.
+    pub noncurrent_transitions: Vec<Value<String>>,
+    /// Where current versions expire (adds delete markers in a versioned bucket).
+    pub expiration: Option<Loc>,
+    pub expired_object_delete_marker: Value<bool>,
+    /// Where noncurrent versions are permanently deleted.
+    pub noncurrent_expiration: Option<Loc>,
 }
 
 /// A separate resource that configures a bucket named by `bucket` (name or reference).
@@ -230,6 +255,10 @@ pub struct Role {
     /// Where a Terraform plan says it deletes and recreates the role (its change `actions`).
     /// Sources and templates do not say what a deploy changes: always `None` there.
     pub replaced: Option<Loc>,
+    /// Resources the role's inline policies reference, as written (CloudFormation `Ref`,
+    /// `Fn::GetAtt`, `Fn::Sub`), with where: the dependencies a deploy orders by. Empty where the
+    /// format resolves the order itself.
+    pub policy_references: Vec<(String, Loc)>,
 }
 
 /// A customer managed policy.

@@ -248,6 +248,7 @@ pub fn needs(r: &RuleRef<'_, '_>) -> Vec<Need> {
     let src = r.source();
     let src_arn = src.and_then(|s| s.arn.known().map(str::to_string));
     let src_owner = r.source_account().known().map(str::to_string);
+    let src_region = requested_region(src.and_then(|s| s.region.concrete()), "source bucket");
     if let Some(src_arn) = &src_arn {
         let policy = bucket_policy(g, src.map(|s| s.index), String::new);
         for action in ["s3:GetReplicationConfiguration", "s3:ListBucket"] {
@@ -259,7 +260,7 @@ pub fn needs(r: &RuleRef<'_, '_>) -> Vec<Need> {
                 owner: src_owner.clone(),
                 resource_policy: policy.clone(),
                 kind: ResourceKind::S3,
-                context: Vec::new(),
+                context: vec![src_region.clone()],
             });
         }
         let mut object_actions = vec![
@@ -279,7 +280,7 @@ pub fn needs(r: &RuleRef<'_, '_>) -> Vec<Need> {
                 owner: src_owner.clone(),
                 resource_policy: policy.clone(),
                 kind: ResourceKind::S3,
-                context: Vec::new(),
+                context: vec![src_region.clone()],
             });
         }
     }
@@ -311,8 +312,12 @@ pub fn needs(r: &RuleRef<'_, '_>) -> Vec<Need> {
                     .and_then(|(sse, _)| sse.algorithm.as_str().map(str::to_string))
             })
             .unwrap_or_else(|| "AES256".to_string());
+        let dst_region = requested_region(
+            r.destination().and_then(|d| d.region.concrete()),
+            "destination bucket",
+        );
         for action in actions {
-            let mut context = Vec::new();
+            let mut context = vec![dst_region.clone()];
             if action == "s3:ReplicateObject" {
                 context.push(("s3:x-amz-server-side-encryption", sse.clone()));
             }
@@ -335,6 +340,16 @@ pub fn needs(r: &RuleRef<'_, '_>) -> Vec<Need> {
         &prefix,
     ));
     out
+}
+
+/// `aws:RequestedRegion` of a replication request: the region of the resource it goes to
+/// (catalogue §2.5), unknown when the input does not state it.
+fn requested_region(region: Option<&str>, of: &str) -> (&'static str, String) {
+    let value = match region {
+        Some(r) => r.to_string(),
+        None => iam::atom::unknown(&format!("region of the {of}")),
+    };
+    ("aws:RequestedRegion", value)
 }
 
 fn key_need(
@@ -363,6 +378,7 @@ fn key_need(
         resource_policy,
         kind: ResourceKind::Kms,
         context: vec![
+            requested_region(view.region.concrete(), "key"),
             ("kms:ViaService", format!("s3.{region}.amazonaws.com")),
             (
                 "kms:EncryptionContext:aws:s3:arn",

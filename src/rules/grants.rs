@@ -86,6 +86,7 @@ pub fn undecided<'c>(cx: &'c Context<'_>, actions: &[&str]) -> Vec<Group<'c>> {
         cx.checked()
             .iter()
             .filter(|c| actions.contains(&c.need.action))
+            .filter(|c| super::denies::org_boundary_reported(g, c).is_none())
             .filter_map(|c| {
                 access::gaps(g, &c.decision)
                     .into_iter()

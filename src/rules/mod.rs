@@ -4,6 +4,7 @@
 //! ("allowed?"), and reports what is missing. Rules never see HCL, JSON or YAML.
 
 pub mod access;
+pub mod batch;
 pub mod grants;
 pub mod listing;
 mod registry;
@@ -13,14 +14,18 @@ pub mod config_basics;
 pub mod cross_account;
 pub mod delete_markers;
 pub mod denies;
+pub mod deployer;
 pub mod destination_permissions;
 pub mod kms;
+pub mod multi_destination;
 pub mod object_lock;
 pub mod ownership;
 pub mod policy_hygiene;
+pub mod public_access;
 pub mod rtc;
 pub mod source_permissions;
 pub mod standards;
+pub mod storage_class;
 pub mod trust;
 pub mod versioning;
 

@@ -6,9 +6,9 @@ use super::intrinsics::Evaluator;
 use super::yaml::{aligned_checkpoints, yaml_bool};
 use crate::model::{
     AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, Destination, Filter, Format,
-    Key, KeyAlias, ManagedPolicy, Model, OrgPolicy, Origin, PolicyContent, PolicyDoc,
-    PublicAccessBlock, Replication, ReplicationRule, Role, RolePolicyAttachment, SourceSelection,
-    Sse, Tag, Toggle, Value, Versioning,
+    Key, KeyAlias, Lifecycle, LifecycleRule, ManagedPolicy, Model, OrgPolicy, Origin,
+    PolicyContent, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
+    RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value, Versioning,
 };
 use crate::source::{FileId, FileKind, Loc, StringOrigin};
 use crate::syntax::{Node, NodeKind, Part, Reference};
@@ -83,7 +83,7 @@ pub fn emit(
             NodeKind::Unknown(_) => props,
             _ => Node::new(NodeKind::Map(Vec::new()), props.loc),
         };
-        let depends_on = depends_on(decl, ev);
+        let mut depends_on = depends_on(decl, ev);
         if matches!(
             ty,
             "AWS::S3::BucketPolicy" | "AWS::KMS::Key" | "AWS::KMS::ReplicaKey"
@@ -91,19 +91,26 @@ pub fn emit(
             // CloudFormation orders a resource after `DependsOn` and after every resource its
             // properties reference.
             let mut after = depends_on.clone();
-            if let Some(p) = decl.at("Properties") {
-                referenced(p, &mut |logical| {
-                    let q = ev.qualify(logical);
-                    if !after.contains(&q) {
-                        after.push(q);
-                    }
-                });
+            for (logical, _) in raw_references(decl.at("Properties"), ev) {
+                if !after.contains(&logical) {
+                    after.push(logical);
+                }
             }
             model.orderings.push(crate::model::Ordering {
                 address: origin.address.clone(),
                 depends_on: after,
             });
         }
+        // A bucket depends on the role its replication configuration names by reference.
+        let replication_role = decl
+            .at("Properties")
+            .and_then(|p| p.at("ReplicationConfiguration"))
+            .and_then(|rc| rc.at("Role"));
+        depends_on.extend(
+            raw_references(replication_role, ev)
+                .into_iter()
+                .map(|(t, _)| t),
+        );
         let r = Res {
             cx: &cx,
             origin,
@@ -112,7 +119,10 @@ pub fn emit(
         match ty {
             "AWS::S3::Bucket" => r.bucket(model, depends_on),
             "AWS::S3::BucketPolicy" => r.bucket_policy(model),
-            "AWS::IAM::Role" => r.role(model),
+            "AWS::IAM::Role" => r.role(
+                model,
+                raw_references(decl.at("Properties").and_then(|p| p.at("Policies")), ev),
+            ),
             "AWS::IAM::Policy" => r.iam_policy(model, "Roles"),
             "AWS::IAM::RolePolicy" => r.iam_policy(model, "RoleName"),
             "AWS::IAM::ManagedPolicy" => r.managed_policy(model),
@@ -125,54 +135,73 @@ pub fn emit(
     }
 }
 
-/// Logical ids referenced by `Ref`, `Fn::GetAtt` and `Fn::Sub` anywhere in `node`.
-fn referenced(node: &Node, found: &mut dyn FnMut(&str)) {
-    if let Some((name, arg)) = super::intrinsics::intrinsic(node) {
-        match name {
-            "Ref" => {
-                if let Some(t) = arg.as_str().filter(|t| !t.starts_with("AWS::")) {
-                    found(t);
+/// The resources a property references as written (before evaluation turns a
+/// `!GetAtt Bucket.Arn` of a named bucket into text): each is a deploy-order dependency.
+fn raw_references(node: Option<&Node>, ev: &Evaluator<'_>) -> Vec<(String, Loc)> {
+    fn walk(node: &Node, out: &mut Vec<(String, Loc)>) {
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                for (key, value) in entries {
+                    match (&*key.text, &value.kind) {
+                        ("Ref", NodeKind::Str(s)) if !s.starts_with("AWS::") => {
+                            out.push((s.to_string(), value.loc.clone()));
+                        }
+                        ("Fn::GetAtt", NodeKind::Str(s)) => {
+                            if let Some((logical, _)) = s.split_once('.') {
+                                out.push((logical.to_string(), value.loc.clone()));
+                            }
+                        }
+                        ("Fn::GetAtt", NodeKind::List(items)) => {
+                            if let Some(logical) = items.first().and_then(Node::as_str) {
+                                out.push((logical.to_string(), value.loc.clone()));
+                            }
+                        }
+                        ("Fn::Sub", _) => {
+                            let text = match &value.kind {
+                                NodeKind::Str(s) => Some(&**s),
+                                NodeKind::List(items) => items.first().and_then(Node::as_str),
+                                _ => None,
+                            };
+                            for name in text.map(sub_names).unwrap_or_default() {
+                                out.push((name, value.loc.clone()));
+                            }
+                            walk(value, out);
+                        }
+                        _ => walk(value, out),
+                    }
                 }
             }
-            "Fn::GetAtt" => {
-                let target = match &arg.kind {
-                    NodeKind::Str(s) => s.split('.').next().map(str::to_string),
-                    NodeKind::List(items) => {
-                        items.first().and_then(Node::as_str).map(str::to_string)
-                    }
-                    _ => None,
-                };
-                if let Some(t) = target {
-                    found(&t);
-                }
-            }
-            "Fn::Sub" => {
-                let text = match &arg.kind {
-                    NodeKind::Str(s) => Some(s.to_string()),
-                    NodeKind::List(items) => {
-                        items.first().and_then(Node::as_str).map(str::to_string)
-                    }
-                    _ => None,
-                };
-                let mut rest = text.as_deref().unwrap_or_default();
-                while let Some(i) = rest.find("${") {
-                    let after = rest.get(i + 2..).unwrap_or_default();
-                    let Some(j) = after.find('}') else { break };
-                    let var = after.get(..j).unwrap_or_default();
-                    if !var.starts_with('!') && !var.starts_with("AWS::") {
-                        found(var.split('.').next().unwrap_or(var));
-                    }
-                    rest = after.get(j + 1..).unwrap_or_default();
-                }
-            }
+            NodeKind::List(items) => items.iter().for_each(|n| walk(n, out)),
             _ => {}
         }
     }
-    match &node.kind {
-        NodeKind::List(items) => items.iter().for_each(|n| referenced(n, found)),
-        NodeKind::Map(entries) => entries.iter().for_each(|(_, n)| referenced(n, found)),
-        _ => {}
+    let mut out = Vec::new();
+    if let Some(node) = node {
+        walk(node, &mut out);
     }
+    out.into_iter()
+        .map(|(logical, loc)| (ev.qualify(&logical), loc))
+        .collect()
+}
+
+/// The resource names of `${Name}` / `${Name.Attr}` in a `Fn::Sub` string (not `${AWS::…}` or
+/// the `${!Literal}` escape).
+fn sub_names(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = rest.get(start + 2..).unwrap_or("");
+        let Some(end) = after.find('}') else { break };
+        let inner = after.get(..end).unwrap_or("");
+        if !inner.starts_with('!') && !inner.starts_with("AWS::") {
+            let logical = inner.split('.').next().unwrap_or(inner);
+            if !logical.is_empty() {
+                out.push(logical.to_string());
+            }
+        }
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    out
 }
 
 fn depends_on(decl: &Node, ev: &Evaluator<'_>) -> Vec<String> {
@@ -282,6 +311,7 @@ impl Res<'_, '_, '_> {
                 }
             }),
             request_payer: Value::Absent(p.loc.clone()),
+            lifecycle: p.at("LifecycleConfiguration").map(lifecycle),
         };
         if let Some(rc) = p.at("ReplicationConfiguration")
             && let NodeKind::Unknown(why) = &rc.kind
@@ -348,7 +378,7 @@ impl Res<'_, '_, '_> {
         });
     }
 
-    fn role(&self, model: &mut Model) {
+    fn role(&self, model: &mut Model, policy_references: Vec<(String, Loc)>) {
         let p = self.props;
         let name = match p.at("RoleName") {
             Some(n) => vstr(Some(n), p),
@@ -395,6 +425,7 @@ impl Res<'_, '_, '_> {
             boundary: vstr(p.at("PermissionsBoundary"), p),
             // A template does not say what a deploy replaces.
             replaced: None,
+            policy_references,
         });
     }
 
@@ -692,6 +723,59 @@ fn status(node: Option<&Node>, parent: &Node) -> Value<String> {
     match node {
         Some(n) => vstr(n.at("Status"), n),
         None => Value::Absent(parent.loc.clone()),
+    }
+}
+
+/// `LifecycleConfiguration` of `AWS::S3::Bucket`.
+fn lifecycle(node: &Node) -> Lifecycle {
+    let rules = node
+        .at("Rules")
+        .and_then(Node::as_list)
+        .unwrap_or(&[])
+        .iter()
+        .map(|r| {
+            let classes = |list: &str, single: &str| {
+                let mut out: Vec<Value<String>> = r
+                    .at(list)
+                    .and_then(Node::as_list)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|t| vstr(t.at("StorageClass"), t))
+                    .collect();
+                if let Some(t) = r.at(single) {
+                    out.push(vstr(t.at("StorageClass"), t));
+                }
+                out
+            };
+            let expiration = ["ExpirationInDays", "ExpirationDate"]
+                .iter()
+                .find_map(|k| r.at(k))
+                .map(|n| n.loc.clone());
+            let noncurrent_expiration = [
+                "NoncurrentVersionExpiration",
+                "NoncurrentVersionExpirationInDays",
+            ]
+            .iter()
+            .find_map(|k| r.at(k))
+            .map(|n| n.loc.clone());
+            LifecycleRule {
+                loc: r.loc.clone(),
+                id: vstr(r.at("Id"), r),
+                status: vstr(r.at("Status"), r),
+                transitions: classes("Transitions", "Transition"),
+                noncurrent_transitions: classes(
+                    "NoncurrentVersionTransitions",
+                    "NoncurrentVersionTransition",
+                ),
+                expiration,
+                expired_object_delete_marker: vbool(r.at("ExpiredObjectDeleteMarker"), r),
+                noncurrent_expiration,
+            }
+        })
+        .collect();
+    Lifecycle {
+        loc: node.loc.clone(),
+        rules,
     }
 }
 

@@ -4,9 +4,10 @@ use super::document;
 use super::values::At;
 use crate::model::{
     AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, Destination, Filter, Key,
-    KeyAlias, KeyPolicyResource, ManagedPolicy, Model, NamedDocument, OrgPolicy,
-    OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
-    RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value, Versioning, arn,
+    KeyAlias, KeyPolicyResource, Lifecycle, LifecycleRule, ManagedPolicy, Model, NamedDocument,
+    OrgPolicy, OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock, Replication,
+    ReplicationRule, Role, RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value,
+    Versioning, arn,
 };
 use crate::source::Loc;
 use crate::syntax::Reference;
@@ -51,6 +52,7 @@ pub fn is_relevant(mode: &str, ty: &str) -> bool {
             | "aws_s3_bucket_public_access_block"
             | "aws_s3_bucket_request_payment_configuration"
             | "aws_s3_bucket_acl"
+            | "aws_s3_bucket_lifecycle_configuration"
             | "aws_iam_role"
             | "aws_iam_role_policy"
             | "aws_iam_role_policy_attachment"
@@ -154,6 +156,22 @@ pub fn map(model: &mut Model, r: Res<'_>, mode: &str, ty: &str) {
             let settings = BucketSettings::default();
             settings_resource(model, r, settings);
         }
+        "aws_s3_bucket_lifecycle_configuration" => {
+            let settings = BucketSettings {
+                lifecycle: Some(Lifecycle {
+                    loc: r.at.loc(),
+                    rules: r
+                        .at
+                        .key("rule")
+                        .blocks()
+                        .iter()
+                        .map(|b| lifecycle_rule(b, "status"))
+                        .collect(),
+                }),
+                ..Default::default()
+            };
+            settings_resource(model, r, settings);
+        }
         "aws_iam_role" => role(model, r, false),
         "aws_iam_role_policy" => {
             let document =
@@ -255,6 +273,47 @@ fn settings_resource(model: &mut Model, r: Res<'_>, settings: BucketSettings) {
 
 /// A legacy attribute of `aws_s3_bucket` that newer providers compute from the separate
 /// resources: unknown and not written in the configuration means "not set here".
+/// A lifecycle rule; `status_key` is `status`, or `enabled` in the legacy inline block.
+fn lifecycle_rule(b: &At<'_>, status_key: &'static str) -> LifecycleRule {
+    let classes = |key: &'static str| -> Vec<Value<String>> {
+        b.key(key)
+            .blocks()
+            .iter()
+            .map(|t| t.key("storage_class").string())
+            .collect()
+    };
+    let status = match status_key {
+        "enabled" => match b.key("enabled").bool() {
+            Value::Known(e, l) => {
+                Value::Known(if e { "Enabled" } else { "Disabled" }.to_string(), l)
+            }
+            other => other.map(|_| String::new()),
+        },
+        key => b.key(key).string(),
+    };
+    let expiration = b.key("expiration").block();
+    let expires = expiration.as_ref().filter(|e| {
+        matches!(e.key("days").int(), Value::Known(d, _) if d > 0)
+            || matches!(e.key("date").string(), Value::Known(d, _) if !d.is_empty())
+    });
+    LifecycleRule {
+        loc: b.loc(),
+        id: b.key("id").string(),
+        status,
+        transitions: classes("transition"),
+        noncurrent_transitions: classes("noncurrent_version_transition"),
+        expiration: expires.map(At::loc),
+        expired_object_delete_marker: expiration
+            .as_ref()
+            .map(|e| e.key("expired_object_delete_marker").bool())
+            .unwrap_or_else(|| Value::Absent(b.loc())),
+        noncurrent_expiration: b
+            .key("noncurrent_version_expiration")
+            .block()
+            .map(|e| e.loc()),
+    }
+}
+
 fn declared<'v>(at: At<'v>) -> Option<At<'v>> {
     if at.is_unknown() && !at.in_config() {
         None
@@ -333,6 +392,16 @@ fn bucket(model: &mut Model, r: Res<'_>) {
         request_payer: declared(at.key("request_payer"))
             .map(|p| p.string())
             .unwrap_or_else(|| Value::Absent(at.loc())),
+        // Like the legacy replication block, provider v4+ computes `lifecycle_rule` from the
+        // bucket's current state: only rules written in the configuration are this resource's.
+        lifecycle: Some(at.key("lifecycle_rule"))
+            .filter(|l| l.in_config() || !r.configured)
+            .map(|l| l.blocks())
+            .filter(|rules| !rules.is_empty())
+            .map(|rules| Lifecycle {
+                loc: at.key("lifecycle_rule").loc(),
+                rules: rules.iter().map(|b| lifecycle_rule(b, "enabled")).collect(),
+            }),
     };
     // Provider v4+ computes the legacy block from the bucket's current replication, which a
     // separate resource manages: only a block written in the configuration is this bucket's.
@@ -703,6 +772,7 @@ fn role(model: &mut Model, r: Res<'_>, existing: bool) {
         managed_policy_arns,
         boundary: at.key("permissions_boundary").string(),
         replaced: r.replaced,
+        policy_references: Vec::new(),
         origin: r.origin,
     });
 }
@@ -789,6 +859,7 @@ fn data_bucket(model: &mut Model, r: Res<'_>) {
             restrict_public_buckets: hidden("public access block", &loc),
         }),
         request_payer: hidden("request payment setting", &loc),
+        lifecycle: None,
     };
     model.buckets.push(Bucket {
         name: at.key("bucket").string(),

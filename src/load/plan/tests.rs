@@ -536,3 +536,46 @@ fn unknown_policy_documents_are_rebuilt() {
     assert!(matches!(&policy.content, PolicyContent::Ref(r)
         if *r == reference("data.aws_iam_policy_document.allow_access_from_another_account", "json")));
 }
+
+#[test]
+fn lifecycle_configuration_rules_are_read() {
+    let plan = json!({
+        "format_version": "1.2",
+        "resource_changes": [{
+            "address": "aws_s3_bucket_lifecycle_configuration.src", "mode": "managed",
+            "type": "aws_s3_bucket_lifecycle_configuration", "name": "src",
+            "change": {
+                "actions": ["create"],
+                "after": {
+                    "bucket": "src",
+                    "rule": [{
+                        "id": "archive", "status": "Enabled",
+                        "filter": [{"prefix": ""}],
+                        "transition": [{"days": 90, "date": null, "storage_class": "GLACIER"}],
+                        "noncurrent_version_transition": [],
+                        "expiration": [{"days": 0, "date": null, "expired_object_delete_marker": true}],
+                        "noncurrent_version_expiration": [{"noncurrent_days": 30}]
+                    }]
+                },
+                "after_unknown": {"id": true}
+            }
+        }]
+    })
+    .to_string();
+    let (db, _, model) = run(&plan);
+    assert!(model.input_errors.is_empty(), "{:?}", model.input_errors);
+    let lifecycle = model
+        .bucket_settings
+        .iter()
+        .find_map(|s| s.settings.lifecycle.as_ref())
+        .expect("lifecycle");
+    let rule = &lifecycle.rules[0];
+    assert!(rule.status.is("Enabled"));
+    assert_eq!(text_at(&db, rule.transitions[0].loc()), "\"GLACIER\"");
+    assert!(
+        rule.expiration.is_none(),
+        "days 0 and no date is no expiration"
+    );
+    assert!(rule.expired_object_delete_marker.is_true());
+    assert!(rule.noncurrent_expiration.is_some());
+}

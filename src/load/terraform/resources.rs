@@ -8,9 +8,10 @@ use hcl_edit::expr::Expression;
 
 use crate::model::{
     AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, Destination, Filter, Format,
-    Key as KmsKey, KeyAlias, KeyPolicyResource, ManagedPolicy, Model, NamedDocument, OrgPolicy,
-    OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
-    RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value, Versioning,
+    Key as KmsKey, KeyAlias, KeyPolicyResource, Lifecycle, LifecycleRule, ManagedPolicy, Model,
+    NamedDocument, OrgPolicy, OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock,
+    Replication, ReplicationRule, Role, RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle,
+    Value, Versioning,
 };
 use crate::source::Loc;
 use crate::syntax::{Key, Reference};
@@ -32,6 +33,7 @@ const TYPES: &[&str] = &[
     "aws_s3_bucket_ownership_controls",
     "aws_s3_bucket_public_access_block",
     "aws_s3_bucket_request_payment_configuration",
+    "aws_s3_bucket_lifecycle_configuration",
     "aws_iam_role",
     "aws_iam_role_policy",
     "aws_iam_role_policy_attachment",
@@ -295,6 +297,16 @@ impl Res<'_, '_, '_> {
                 };
                 model.bucket_settings.push(self.settings_resource(settings));
             }
+            "aws_s3_bucket_lifecycle_configuration" => {
+                let settings = BucketSettings {
+                    lifecycle: Some(Lifecycle {
+                        loc: h.clone(),
+                        rules: b.blocks("rule").iter().map(lifecycle_rule).collect(),
+                    }),
+                    ..Default::default()
+                };
+                model.bucket_settings.push(self.settings_resource(settings));
+            }
             "aws_iam_role" => {
                 let name = match b.s("name") {
                     Value::Absent(l) if b.has("name_prefix") => {
@@ -321,6 +333,7 @@ impl Res<'_, '_, '_> {
                     boundary: b.s("permissions_boundary"),
                     // Terraform sources do not say what an apply replaces; plans do.
                     replaced: None,
+                    policy_references: Vec::new(),
                 });
             }
             "aws_iam_role_policy" => {
@@ -492,6 +505,17 @@ impl Res<'_, '_, '_> {
             policy: b.policy("policy"),
             public_access_block: None,
             request_payer: b.s("request_payer"),
+            lifecycle: {
+                let rules: Vec<LifecycleRule> = b
+                    .blocks("lifecycle_rule")
+                    .iter()
+                    .map(legacy_lifecycle_rule)
+                    .collect();
+                (!rules.is_empty()).then(|| Lifecycle {
+                    loc: h.clone(),
+                    rules,
+                })
+            },
         };
         if let Some(rc) = b.block("replication_configuration") {
             let source = Value::Ref(
@@ -596,6 +620,54 @@ fn sse_rule(r: &B) -> Sse {
         kms_key,
         bucket_key: r.b("bucket_key_enabled"),
         blocked_encryption_types: blocked,
+    }
+}
+
+/// A rule of `aws_s3_bucket_lifecycle_configuration`.
+fn lifecycle_rule(r: &B) -> LifecycleRule {
+    let expiration = r.block("expiration");
+    LifecycleRule {
+        loc: r.loc.clone(),
+        id: r.s("id"),
+        status: r.s("status"),
+        transitions: r
+            .blocks("transition")
+            .iter()
+            .map(|t| t.s("storage_class"))
+            .collect(),
+        noncurrent_transitions: r
+            .blocks("noncurrent_version_transition")
+            .iter()
+            .map(|t| t.s("storage_class"))
+            .collect(),
+        expiration: expiration
+            .as_ref()
+            .filter(|e| e.has("days") || e.has("date"))
+            .map(|e| e.loc.clone()),
+        expired_object_delete_marker: expiration
+            .as_ref()
+            .map(|e| e.b("expired_object_delete_marker"))
+            .unwrap_or(Value::Absent(r.loc.clone())),
+        noncurrent_expiration: r
+            .block("noncurrent_version_expiration")
+            .map(|e| e.loc.clone()),
+    }
+}
+
+/// A `lifecycle_rule` block of the legacy inline `aws_s3_bucket` arguments (`enabled` instead
+/// of `status`, otherwise the same blocks).
+fn legacy_lifecycle_rule(r: &B) -> LifecycleRule {
+    let status = match r.b("enabled") {
+        Value::Known(e, l) => Value::Known(if e { "Enabled" } else { "Disabled" }.to_string(), l),
+        Value::Absent(l) => Value::Absent(l),
+        other => Value::unknown(
+            "the lifecycle rule status is not known",
+            other.loc().clone(),
+        ),
+    };
+    LifecycleRule {
+        status,
+        ..lifecycle_rule(r)
     }
 }
 

@@ -12,6 +12,10 @@ declare_rule! {
     /// GetObjectVersionForReplication, GetObjectVersionAcl, GetObjectVersionTagging; destination:
     /// ReplicateObject, ReplicateDelete, ReplicateTags; KMS Decrypt/Encrypt) makes replication fail.
     ///
+    /// Denies explained by a more specific cause are reported by that rule instead:
+    /// `deny-network-origin`, `deny-access-point-only`, `deny-source-context-keys`,
+    /// `deny-org-boundary`, `deny-notprincipal`, `deny-sse-enforcement` and `deny-key-policy`.
+    ///
     /// ## How to fix
     /// Narrow the Deny, or exempt the replication role with
     /// `"Condition": {"ArnNotEquals": {"aws:PrincipalArn": "<role ARN>"}}`.

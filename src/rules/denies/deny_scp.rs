@@ -9,6 +9,7 @@ declare_rule! {
     /// SCPs cap every principal of the accounts they are attached to: a Deny of a replication
     /// action (`s3:Replicate*`, the source reads, the KMS actions) or an allow-list SCP that omits
     /// them at any level of the organization makes replication fail for the role of that account.
+    /// SCP denies conditioned on `aws:RequestedRegion` are reported by `deny-scp-region`.
     ///
     /// ## How to fix
     /// Exempt the replication role in the SCP

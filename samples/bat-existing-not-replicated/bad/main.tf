@@ -1,0 +1,44 @@
+provider "aws" {
+  region              = "eu-west-1"
+  allowed_account_ids = ["111111111111"]
+}
+
+resource "aws_s3_bucket" "dst" {
+  bucket = "example-dst-bucket"
+}
+
+resource "aws_s3_bucket_versioning" "dst" {
+  bucket = aws_s3_bucket.dst.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_iam_role" "repl" {
+  name = "repl-replication"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "s3.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_s3_bucket_replication_configuration" "src" {
+  bucket = "bucket-created-years-ago"
+  role   = aws_iam_role.repl.arn
+  rule {
+    id       = "all"
+    status   = "Enabled"
+    priority = 1
+    filter {}
+    delete_marker_replication {
+      status = "Disabled"
+    }
+    destination {
+      bucket = aws_s3_bucket.dst.arn
+    }
+  }
+}
