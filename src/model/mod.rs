@@ -5,10 +5,12 @@
 //! their bucket by a [`Value`] that the graph joins. Nothing here knows HCL, JSON or YAML.
 
 pub mod arn;
+pub mod change;
 pub mod value;
 
 use crate::source::{FileId, Loc};
 use crate::syntax::{Node, Reference, Why};
+pub use change::ChangeActions;
 pub use value::Value;
 
 /// Where a model item was declared.
@@ -128,6 +130,10 @@ pub struct BucketSettings {
     pub public_access_block: Option<PublicAccessBlock>,
     /// `BucketOwner` or `Requester`.
     pub request_payer: Value<String>,
+    /// Plans only: what the plan does to the resource holding these settings.
+    pub change: Option<ChangeActions>,
+    /// Plans only: the versioning status before the plan, when this resource sets versioning.
+    pub versioning_before: Value<Versioning>,
 }
 
 /// A separate resource that configures a bucket named by `bucket` (name or reference).

@@ -212,6 +212,7 @@ impl Res<'_, '_, '_> {
                 }
             }),
             request_payer: Value::Absent(p.loc.clone()),
+            ..Default::default()
         };
         if let Some(rc) = p.at("ReplicationConfiguration")
             && let NodeKind::Unknown(why) = &rc.kind

@@ -54,6 +54,9 @@ struct Item<'a> {
     values_path: Path,
     header: Path,
     addr: ResourceAddr,
+    /// From `resource_changes`: the plan's action and the values before it.
+    change: Option<crate::model::ChangeActions>,
+    before: Option<&'a RawValue>,
 }
 
 fn load_into(
@@ -161,6 +164,8 @@ fn collect<'a>(plan: &'a schema::Plan<'a>, index: &mut Index<'a>) -> Vec<Item<'a
             values: after,
             unknown: rc.change.after_unknown,
             values_path: header.key("change").key("after"),
+            change: crate::model::ChangeActions::from_plan(&rc.change.actions),
+            before: rc.change.before.filter(|b| b.get() != "null"),
             header,
             addr,
         });
@@ -229,6 +234,8 @@ fn walk<'a>(
             values,
             unknown: None,
             values_path: header.key("values"),
+            change: None,
+            before: None,
             header,
             addr,
         });
@@ -336,6 +343,16 @@ fn map_item(
             push_target(&mut depends_on, index, &env.scope, r)
         });
     }
+    // Only versioning changes are read from `before` so far (`ver-suspend-while-replicating`).
+    let reads_before = matches!(item.type_, "aws_s3_bucket" | "aws_s3_bucket_versioning")
+        && item
+            .change
+            .is_some_and(crate::model::ChangeActions::keeps_resource);
+    let before_values = item.before.filter(|_| reads_before).and_then(parse);
+    let before_path = item.header.key("change").key("before");
+    let before = before_values
+        .as_ref()
+        .map(|b| At::new(Some(b), None, None, before_path.clone(), &env));
     let res = Res {
         origin: Origin {
             address: item.address.to_string(),
@@ -349,6 +366,8 @@ fn map_item(
         region: providers.region(&key),
         depends_on,
         configured: config.is_some(),
+        change: item.change,
+        before,
     };
     resources::map(model, res, item.mode, item.type_);
 }

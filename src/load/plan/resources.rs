@@ -3,8 +3,8 @@
 use super::document;
 use super::values::At;
 use crate::model::{
-    AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, Destination, Filter, Key,
-    KeyAlias, KeyPolicyResource, ManagedPolicy, Model, NamedDocument, OrgPolicy,
+    AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, ChangeActions, Destination,
+    Filter, Key, KeyAlias, KeyPolicyResource, ManagedPolicy, Model, NamedDocument, OrgPolicy,
     OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
     RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value, Versioning, arn,
 };
@@ -22,6 +22,9 @@ pub struct Res<'v> {
     pub depends_on: Vec<String>,
     /// Whether the plan holds this resource's configuration.
     pub configured: bool,
+    /// What the plan does to the resource, and its values before (`change.before`).
+    pub change: Option<ChangeActions>,
+    pub before: Option<At<'v>>,
 }
 
 /// Whether the loader maps resources of this mode and type (others are never parsed).
@@ -78,11 +81,18 @@ pub fn map(model: &mut Model, r: Res<'_>, mode: &str, ty: &str) {
         "aws_s3_bucket" => bucket(model, r),
         "aws_s3_bucket_versioning" => {
             let v = r.at.key("versioning_configuration");
+            let before = r
+                .before
+                .as_ref()
+                .and_then(|b| b.key("versioning_configuration").block())
+                .map(|b| versioning_status(&b.key("status")))
+                .unwrap_or_default();
             let settings = BucketSettings {
                 versioning: match v.block() {
                     Some(b) => versioning_status(&b.key("status")),
                     None => Value::Absent(r.at.loc()),
                 },
+                versioning_before: before,
                 ..Default::default()
             };
             settings_resource(model, r, settings);
@@ -242,7 +252,8 @@ fn missing_policy(at: &At<'_>) -> PolicyDoc {
     PolicyDoc::unknown("the plan shows no policy", at.loc())
 }
 
-fn settings_resource(model: &mut Model, r: Res<'_>, settings: BucketSettings) {
+fn settings_resource(model: &mut Model, r: Res<'_>, mut settings: BucketSettings) {
+    settings.change = r.change;
     model.bucket_settings.push(BucketSettingsResource {
         bucket: r.at.key("bucket").string(),
         expected_owner: r.at.key("expected_bucket_owner").string(),
@@ -308,18 +319,23 @@ fn versioning_status(at: &At<'_>) -> Value<Versioning> {
     }
 }
 
+/// The legacy `versioning[0].enabled` of `aws_s3_bucket`.
+fn legacy_versioning(at: &At<'_>) -> Value<Versioning> {
+    match declared(at.key("versioning")).and_then(|v| v.block()) {
+        Some(v) => match v.key("enabled").bool() {
+            Value::Known(true, l) => Value::Known(Versioning::Enabled, l),
+            Value::Known(false, l) => Value::Known(Versioning::Disabled, l),
+            other => other.map(|_| Versioning::Disabled),
+        },
+        None => Value::Absent(at.loc()),
+    }
+}
+
 fn bucket(model: &mut Model, r: Res<'_>) {
     let at = &r.at;
     let name = at.key("bucket").string();
     let settings = BucketSettings {
-        versioning: match declared(at.key("versioning")).and_then(|v| v.block()) {
-            Some(v) => match v.key("enabled").bool() {
-                Value::Known(true, l) => Value::Known(Versioning::Enabled, l),
-                Value::Known(false, l) => Value::Known(Versioning::Disabled, l),
-                other => other.map(|_| Versioning::Disabled),
-            },
-            None => Value::Absent(at.loc()),
-        },
+        versioning: legacy_versioning(at),
         object_lock: bucket_object_lock(at),
         ownership: Value::Absent(at.loc()),
         sse: declared(at.key("server_side_encryption_configuration"))
@@ -331,6 +347,8 @@ fn bucket(model: &mut Model, r: Res<'_>) {
         request_payer: declared(at.key("request_payer"))
             .map(|p| p.string())
             .unwrap_or_else(|| Value::Absent(at.loc())),
+        change: r.change,
+        versioning_before: r.before.as_ref().map(legacy_versioning).unwrap_or_default(),
     };
     // Provider v4+ computes the legacy block from the bucket's current replication, which a
     // separate resource manages: only a block written in the configuration is this bucket's.
@@ -786,6 +804,7 @@ fn data_bucket(model: &mut Model, r: Res<'_>) {
             restrict_public_buckets: hidden("public access block", &loc),
         }),
         request_payer: hidden("request payment setting", &loc),
+        ..Default::default()
     };
     model.buckets.push(Bucket {
         name: at.key("bucket").string(),

@@ -487,6 +487,7 @@ impl Res<'_, '_, '_> {
             policy: b.policy("policy"),
             public_access_block: None,
             request_payer: b.s("request_payer"),
+            ..Default::default()
         };
         if let Some(rc) = b.block("replication_configuration") {
             let source = Value::Ref(
