@@ -5,6 +5,9 @@ use super::*;
 pub static RULES: &[&dyn Rule] = &[
     &versioning::VerSrcNotEnabled,
     &versioning::VerDstNotEnabled,
+    &versioning::VerOrderDependency,
+    &versioning::VerSuspendWhileReplicating,
+    &versioning::VerObjectLockImpliesVersioning,
     &config_basics::RcRoleNotRoleArn,
     &config_basics::RcDestNotBucketArn,
     &config_basics::RcDestIsSource,

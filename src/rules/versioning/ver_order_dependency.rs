@@ -1,0 +1,164 @@
+use crate::graph::Link;
+use crate::model::{Format, Replication};
+use crate::rules::prelude::*;
+
+declare_rule! {
+    /// The replication configuration does not depend on the versioning resources of its buckets.
+    ///
+    /// ## What goes wrong
+    /// Terraform creates independent resources in parallel. When
+    /// `aws_s3_bucket_replication_configuration` neither references nor `depends_on` the
+    /// `aws_s3_bucket_versioning` of its source and of each destination in the same
+    /// configuration, it may be created first, and S3 rejects it with `InvalidRequest: Destination
+    /// bucket must have versioning enabled` (or the source equivalent). A second apply then
+    /// succeeds, which hides the race.
+    ///
+    /// ## How to fix
+    /// Add `depends_on = [aws_s3_bucket_versioning.src, aws_s3_bucket_versioning.dst]` to the
+    /// replication configuration.
+    ///
+    /// ## Example
+    /// Terraform, failing:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "this" {
+    ///   bucket = aws_s3_bucket.src.id
+    ///   role   = aws_iam_role.replication.arn
+    ///   rule {
+    ///     status = "Enabled"
+    ///     destination { bucket = aws_s3_bucket.dst.arn }
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "this" {
+    ///   depends_on = [aws_s3_bucket_versioning.src, aws_s3_bucket_versioning.dst]
+    ///   bucket     = aws_s3_bucket.src.id
+    ///   role       = aws_iam_role.replication.arn
+    ///   rule {
+    ///     status = "Enabled"
+    ///     destination { bucket = aws_s3_bucket.dst.arn }
+    ///   }
+    /// }
+    /// ```
+    /// In CloudFormation, versioning is a property of the bucket itself, so it is in place when
+    /// the bucket exists; the remaining risk (a same-stack destination written as a literal ARN
+    /// without `DependsOn`) is not checked, because the template loader resolves `!GetAtt
+    /// Dst.Arn` to the same text as the literal. This rule reports nothing for templates.
+    ///
+    /// ## Sources
+    /// Terraform `aws_s3_bucket_replication_configuration` docs (example: "Must have bucket
+    /// versioning enabled first"); hashicorp/terraform-provider-aws#23578; CloudFormation
+    /// `AWS::S3::Bucket` ReplicationConfiguration.
+    pub VerOrderDependency { id: "ver-order-dependency", code: "B3", group: "versioning", severity: Warning }
+}
+
+/// A Terraform address without instance keys (`module.m["a"].x.y[0]` → `module.m.x.y`), the form
+/// of `depends_on` entries.
+fn unindexed(address: &str) -> String {
+    let mut out = String::with_capacity(address.len());
+    let mut depth = 0usize;
+    for c in address.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether the configuration waits for `address` (named itself, or its whole module).
+fn waits_for(config: &Replication, address: &str) -> bool {
+    let target = unindexed(address);
+    config
+        .depends_on
+        .iter()
+        .map(|d| unindexed(d))
+        .any(|d| d == target || target.starts_with(&format!("{d}.")))
+}
+
+fn by_reference(value: &Value<String>) -> bool {
+    matches!(value, Value::Ref(..) | Value::Template(..))
+}
+
+impl Rule for VerOrderDependency {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
+        let g = cx.graph;
+        for view in &g.replications {
+            let config = &g.model.replications[view.index];
+            if !config.origin.format.is_terraform() {
+                continue;
+            }
+            let mut buckets: Vec<(usize, &Value<String>)> = Vec::new();
+            if let Link::Found(s) = view.source {
+                buckets.push((s, &config.source));
+            }
+            for rv in &view.rules {
+                let Some(rule) = config.rules.get(rv.index) else {
+                    continue;
+                };
+                if let Link::Found(d) = rv.destination
+                    && !buckets.iter().any(|(b, _)| *b == d)
+                {
+                    buckets.push((d, &rule.destination.bucket));
+                }
+            }
+            let mut missing = Vec::new();
+            for (index, named_by) in buckets {
+                let b = &g.buckets[index];
+                let origin = b.versioning.origin;
+                if b.versioning.value.is_absent() || std::ptr::eq(origin, &b.bucket.origin) {
+                    continue;
+                }
+                let Some(settings) = b
+                    .settings_resources
+                    .iter()
+                    .map(|&i| &g.model.bucket_settings[i])
+                    .find(|s| std::ptr::eq(&s.origin, origin))
+                else {
+                    continue;
+                };
+                // Only a resource of the same configuration can be waited for: the same plan, or
+                // sources where both refer to the bucket resource.
+                let same_configuration = origin.format == config.origin.format
+                    && (origin.file == config.origin.file
+                        || (config.origin.format == Format::Terraform
+                            && by_reference(&settings.bucket)
+                            && by_reference(named_by)));
+                if !same_configuration || waits_for(config, &origin.address) {
+                    continue;
+                }
+                missing.push((unindexed(&origin.address), b.versioning.loc()));
+            }
+            if missing.is_empty() {
+                continue;
+            }
+            let names: Vec<&str> = missing.iter().map(|(a, _)| a.as_str()).collect();
+            let mut finding = sink
+                .report(
+                    &config.origin.header,
+                    format!(
+                        "`{}` does not depend on {}: Terraform may create it before versioning is enabled, and S3 then rejects it",
+                        config.origin.address,
+                        names
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                )
+                .label("may be created before versioning is enabled")
+                .help(format!("add:\n  depends_on = [{}]", names.join(", ")))
+                .resource(config.origin.address.as_str());
+            for (_, loc) in &missing {
+                finding = finding.related(loc, "versioning enabled here");
+            }
+        }
+    }
+}
