@@ -53,6 +53,8 @@ pub static RULES: &[&dyn Rule] = &[
     &policy_hygiene::PolResourcePolicyPrincipalMissing,
     &trust::TrustMissingS3Principal,
     &trust::TrustWrongPrincipalForm,
+    &trust::TrustConditionsOrDeny,
+    &trust::TrustBatchoperationsPrincipal,
     &denies::DenyReplicationActions,
     &denies::DenyNetworkOrigin,
     &denies::DenyPermissionsBoundary,
