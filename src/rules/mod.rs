@@ -4,6 +4,7 @@
 //! ("allowed?"), and reports what is missing. Rules never see HCL, JSON or YAML.
 
 pub mod access;
+pub mod coverage;
 pub mod grants;
 mod registry;
 mod sink;
