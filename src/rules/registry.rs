@@ -35,6 +35,7 @@ pub static RULES: &[&dyn Rule] = &[
     &destination_permissions::DstpReplicateDelete,
     &destination_permissions::DstpReplicateTags,
     &destination_permissions::DstpOwnerOverride,
+    &destination_permissions::DstpSseCondition,
     &destination_permissions::DstpPrefixCoverage,
     &object_lock::OlSourceReadPerms,
     &kms::KmsSrcDecrypt,
