@@ -37,6 +37,7 @@ pub static RULES: &[&dyn Rule] = &[
     &destination_permissions::DstpOwnerOverride,
     &destination_permissions::DstpSseCondition,
     &destination_permissions::DstpPrefixCoverage,
+    &destination_permissions::DstpOverbroad,
     &object_lock::OlSourceReadPerms,
     &kms::KmsSrcDecrypt,
     &kms::KmsDstEncrypt,

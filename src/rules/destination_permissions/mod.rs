@@ -1,5 +1,6 @@
 //! F. Role identity permissions on the destination.
 
+mod dstp_overbroad;
 mod dstp_owner_override;
 mod dstp_prefix_coverage;
 mod dstp_replicate_delete;
@@ -7,6 +8,7 @@ mod dstp_replicate_object;
 mod dstp_replicate_tags;
 mod dstp_sse_condition;
 
+pub use dstp_overbroad::DstpOverbroad;
 pub use dstp_owner_override::DstpOwnerOverride;
 pub use dstp_prefix_coverage::DstpPrefixCoverage;
 pub use dstp_replicate_delete::DstpReplicateDelete;
