@@ -136,6 +136,17 @@ pub struct BucketSettings {
     pub versioning_before: Value<Versioning>,
 }
 
+/// The account-level S3 Block Public Access settings (`aws_s3_account_public_access_block`;
+/// CloudFormation has no such resource). They apply to every bucket of the account, OR-ed with
+/// the bucket's own settings.
+#[derive(Clone, Debug)]
+pub struct AccountPublicAccessBlock {
+    pub origin: Origin,
+    /// `account_id` when written, else the provider's account.
+    pub account: Value<String>,
+    pub settings: PublicAccessBlock,
+}
+
 /// A separate resource that configures a bucket named by `bucket` (name or reference).
 #[derive(Clone, Debug)]
 pub struct BucketSettingsResource {
@@ -354,6 +365,7 @@ pub struct InputError {
 pub struct Model {
     pub buckets: Vec<Bucket>,
     pub bucket_settings: Vec<BucketSettingsResource>,
+    pub account_public_access_blocks: Vec<AccountPublicAccessBlock>,
     pub replications: Vec<Replication>,
     pub roles: Vec<Role>,
     pub managed_policies: Vec<ManagedPolicy>,
@@ -376,6 +388,7 @@ impl Model {
         let Model {
             buckets,
             bucket_settings,
+            account_public_access_blocks,
             replications,
             roles,
             managed_policies,
@@ -392,6 +405,8 @@ impl Model {
         } = other;
         self.buckets.extend(buckets);
         self.bucket_settings.extend(bucket_settings);
+        self.account_public_access_blocks
+            .extend(account_public_access_blocks);
         self.replications.extend(replications);
         self.roles.extend(roles);
         self.managed_policies.extend(managed_policies);

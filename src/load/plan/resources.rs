@@ -3,10 +3,11 @@
 use super::document;
 use super::values::At;
 use crate::model::{
-    AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, ChangeActions, Destination,
-    Filter, Key, KeyAlias, KeyPolicyResource, ManagedPolicy, Model, NamedDocument, OrgPolicy,
-    OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
-    RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value, Versioning, arn,
+    AccountPublicAccessBlock, AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource,
+    ChangeActions, Destination, Filter, Key, KeyAlias, KeyPolicyResource, ManagedPolicy, Model,
+    NamedDocument, OrgPolicy, OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock,
+    Replication, ReplicationRule, Role, RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle,
+    Value, Versioning, arn,
 };
 use crate::source::Loc;
 use crate::syntax::Reference;
@@ -51,6 +52,7 @@ pub fn is_relevant(mode: &str, ty: &str) -> bool {
             | "aws_s3_bucket_ownership_controls"
             | "aws_s3_bucket_public_access_block"
             | "aws_s3_bucket_request_payment_configuration"
+            | "aws_s3_account_public_access_block"
             | "aws_s3_bucket_acl"
             | "aws_iam_role"
             | "aws_iam_role_policy"
@@ -150,6 +152,27 @@ pub fn map(model: &mut Model, r: Res<'_>, mode: &str, ty: &str) {
                 ..Default::default()
             };
             settings_resource(model, r, settings);
+        }
+        "aws_s3_account_public_access_block" => {
+            let at = &r.at;
+            let settings = PublicAccessBlock {
+                block_public_acls: at.key("block_public_acls").bool(),
+                ignore_public_acls: at.key("ignore_public_acls").bool(),
+                block_public_policy: at.key("block_public_policy").bool(),
+                restrict_public_buckets: at.key("restrict_public_buckets").bool(),
+            };
+            // `account_id` is computed when not written: the provider's account then.
+            let account = match at.key("account_id").string() {
+                known @ Value::Known(..) => known,
+                _ => r.account.clone(),
+            };
+            model
+                .account_public_access_blocks
+                .push(AccountPublicAccessBlock {
+                    origin: r.origin,
+                    account,
+                    settings,
+                });
         }
         "aws_s3_bucket_request_payment_configuration" => {
             let settings = BucketSettings {

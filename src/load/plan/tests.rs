@@ -536,3 +536,35 @@ fn unknown_policy_documents_are_rebuilt() {
     assert!(matches!(&policy.content, PolicyContent::Ref(r)
         if *r == reference("data.aws_iam_policy_document.allow_access_from_another_account", "json")));
 }
+
+#[test]
+fn versioning_changes_and_account_public_access_blocks() {
+    let plan = json!({
+        "format_version": "1.2",
+        "resource_changes": [
+            {"address": "aws_s3_bucket_versioning.src", "mode": "managed",
+             "type": "aws_s3_bucket_versioning", "name": "src",
+             "change": {"actions": ["update"],
+                        "before": {"bucket": "src", "versioning_configuration": [{"status": "Enabled"}]},
+                        "after": {"bucket": "src", "versioning_configuration": [{"status": "Suspended"}]},
+                        "after_unknown": {}}},
+            {"address": "aws_s3_account_public_access_block.this", "mode": "managed",
+             "type": "aws_s3_account_public_access_block", "name": "this",
+             "change": {"actions": ["create"],
+                        "after": {"restrict_public_buckets": true, "block_public_acls": false},
+                        "after_unknown": {"account_id": true}}}
+        ]
+    });
+    let (db, _, model) = run(&plan.to_string());
+    let settings = &model.bucket_settings[0].settings;
+    assert_eq!(settings.change, Some(crate::model::ChangeActions::Update));
+    assert_eq!(settings.versioning.get(), Some(&Versioning::Suspended));
+    assert_eq!(settings.versioning_before.get(), Some(&Versioning::Enabled));
+    assert_eq!(
+        text_at(&db, settings.versioning_before.loc()),
+        "\"Enabled\""
+    );
+    let block = &model.account_public_access_blocks[0];
+    assert!(block.settings.restrict_public_buckets.is_true());
+    assert!(!matches!(block.account, Value::Known(..)));
+}
