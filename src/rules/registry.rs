@@ -51,6 +51,7 @@ pub static RULES: &[&dyn Rule] = &[
     &cross_account::XdstOwnerOverride,
     &cross_account::XdstPrincipalForm,
     &cross_account::XdstObjectResource,
+    &cross_account::XdstPutbucketversioningOvergrant,
     &policy_hygiene::PolJsonInvalid,
     &policy_hygiene::PolVersionInvalid,
     &policy_hygiene::PolObjectArnNoWildcard,
