@@ -52,6 +52,7 @@ pub static RULES: &[&dyn Rule] = &[
     &cross_account::XdstPrincipalForm,
     &cross_account::XdstObjectResource,
     &cross_account::XdstPutbucketversioningOvergrant,
+    &cross_account::XdstRestrictPublicBuckets,
     &policy_hygiene::PolJsonInvalid,
     &policy_hygiene::PolVersionInvalid,
     &policy_hygiene::PolObjectArnNoWildcard,
