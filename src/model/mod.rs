@@ -147,6 +147,17 @@ pub struct AccountPublicAccessBlock {
     pub settings: PublicAccessBlock,
 }
 
+/// Whether an account has an opt-in region enabled (`aws_account_region`; CloudFormation has no
+/// such resource).
+#[derive(Clone, Debug)]
+pub struct AccountRegion {
+    pub origin: Origin,
+    /// `account_id` when written, else the provider's account.
+    pub account: Value<String>,
+    pub region: Value<String>,
+    pub enabled: Value<bool>,
+}
+
 /// A separate resource that configures a bucket named by `bucket` (name or reference).
 #[derive(Clone, Debug)]
 pub struct BucketSettingsResource {
@@ -366,6 +377,7 @@ pub struct Model {
     pub buckets: Vec<Bucket>,
     pub bucket_settings: Vec<BucketSettingsResource>,
     pub account_public_access_blocks: Vec<AccountPublicAccessBlock>,
+    pub account_regions: Vec<AccountRegion>,
     pub replications: Vec<Replication>,
     pub roles: Vec<Role>,
     pub managed_policies: Vec<ManagedPolicy>,
@@ -389,6 +401,7 @@ impl Model {
             buckets,
             bucket_settings,
             account_public_access_blocks,
+            account_regions,
             replications,
             roles,
             managed_policies,
@@ -407,6 +420,7 @@ impl Model {
         self.bucket_settings.extend(bucket_settings);
         self.account_public_access_blocks
             .extend(account_public_access_blocks);
+        self.account_regions.extend(account_regions);
         self.replications.extend(replications);
         self.roles.extend(roles);
         self.managed_policies.extend(managed_policies);

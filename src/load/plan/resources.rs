@@ -3,11 +3,11 @@
 use super::document;
 use super::values::At;
 use crate::model::{
-    AccountPublicAccessBlock, AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource,
-    ChangeActions, Destination, Filter, Key, KeyAlias, KeyPolicyResource, ManagedPolicy, Model,
-    NamedDocument, OrgPolicy, OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock,
-    Replication, ReplicationRule, Role, RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle,
-    Value, Versioning, arn,
+    AccountPublicAccessBlock, AccountRegion, AttachedPolicy, Bucket, BucketSettings,
+    BucketSettingsResource, ChangeActions, Destination, Filter, Key, KeyAlias, KeyPolicyResource,
+    ManagedPolicy, Model, NamedDocument, OrgPolicy, OrgPolicyAttachment, Origin, PolicyDoc,
+    PublicAccessBlock, Replication, ReplicationRule, Role, RolePolicyAttachment, SourceSelection,
+    Sse, Tag, Toggle, Value, Versioning, arn,
 };
 use crate::source::Loc;
 use crate::syntax::Reference;
@@ -53,6 +53,7 @@ pub fn is_relevant(mode: &str, ty: &str) -> bool {
             | "aws_s3_bucket_public_access_block"
             | "aws_s3_bucket_request_payment_configuration"
             | "aws_s3_account_public_access_block"
+            | "aws_account_region"
             | "aws_s3_bucket_acl"
             | "aws_iam_role"
             | "aws_iam_role_policy"
@@ -173,6 +174,19 @@ pub fn map(model: &mut Model, r: Res<'_>, mode: &str, ty: &str) {
                     account,
                     settings,
                 });
+        }
+        "aws_account_region" => {
+            let at = &r.at;
+            let account = match at.key("account_id").string() {
+                known @ Value::Known(..) => known,
+                _ => r.account.clone(),
+            };
+            model.account_regions.push(AccountRegion {
+                account,
+                region: at.key("region_name").string(),
+                enabled: at.key("enabled").bool(),
+                origin: r.origin,
+            });
         }
         "aws_s3_bucket_request_payment_configuration" => {
             let settings = BucketSettings {

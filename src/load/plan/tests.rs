@@ -538,7 +538,7 @@ fn unknown_policy_documents_are_rebuilt() {
 }
 
 #[test]
-fn versioning_changes_and_account_public_access_blocks() {
+fn versioning_changes_and_account_settings() {
     let plan = json!({
         "format_version": "1.2",
         "resource_changes": [
@@ -552,6 +552,11 @@ fn versioning_changes_and_account_public_access_blocks() {
              "type": "aws_s3_account_public_access_block", "name": "this",
              "change": {"actions": ["create"],
                         "after": {"restrict_public_buckets": true, "block_public_acls": false},
+                        "after_unknown": {"account_id": true}}},
+            {"address": "aws_account_region.milan", "mode": "managed",
+             "type": "aws_account_region", "name": "milan",
+             "change": {"actions": ["create"],
+                        "after": {"region_name": "eu-south-1", "enabled": false},
                         "after_unknown": {"account_id": true}}}
         ]
     });
@@ -567,4 +572,7 @@ fn versioning_changes_and_account_public_access_blocks() {
     let block = &model.account_public_access_blocks[0];
     assert!(block.settings.restrict_public_buckets.is_true());
     assert!(!matches!(block.account, Value::Known(..)));
+    let region = &model.account_regions[0];
+    assert_eq!(region.region.as_str(), Some("eu-south-1"));
+    assert_eq!(region.enabled.get(), Some(&false));
 }

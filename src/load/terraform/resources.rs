@@ -7,11 +7,11 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
 
 use crate::model::{
-    AccountPublicAccessBlock, AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource,
-    Destination, Filter, Format, Key as KmsKey, KeyAlias, KeyPolicyResource, ManagedPolicy, Model,
-    NamedDocument, OrgPolicy, OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock,
-    Replication, ReplicationRule, Role, RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle,
-    Value, Versioning,
+    AccountPublicAccessBlock, AccountRegion, AttachedPolicy, Bucket, BucketSettings,
+    BucketSettingsResource, Destination, Filter, Format, Key as KmsKey, KeyAlias,
+    KeyPolicyResource, ManagedPolicy, Model, NamedDocument, OrgPolicy, OrgPolicyAttachment, Origin,
+    PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role, RolePolicyAttachment,
+    SourceSelection, Sse, Tag, Toggle, Value, Versioning,
 };
 use crate::source::Loc;
 use crate::syntax::{Key, Reference};
@@ -34,6 +34,7 @@ const TYPES: &[&str] = &[
     "aws_s3_bucket_public_access_block",
     "aws_s3_bucket_request_payment_configuration",
     "aws_s3_account_public_access_block",
+    "aws_account_region",
     "aws_iam_role",
     "aws_iam_role_policy",
     "aws_iam_role_policy_attachment",
@@ -303,6 +304,12 @@ impl Res<'_, '_, '_> {
                         },
                     });
             }
+            "aws_account_region" => model.account_regions.push(AccountRegion {
+                origin: self.origin.clone(),
+                account: b.s("account_id").or(self.account()),
+                region: b.s("region_name"),
+                enabled: b.b("enabled"),
+            }),
             "aws_s3_bucket_request_payment_configuration" => {
                 let settings = BucketSettings {
                     request_payer: b.s("payer"),
