@@ -17,6 +17,7 @@ pub static RULES: &[&dyn Rule] = &[
     &config_basics::RcLimits,
     &config_basics::RcSingleConfigPerBucket,
     &config_basics::RcRequesterPaysDestination,
+    &config_basics::RcRegionNotEnabled,
     &config_basics::RcSscEmpty,
     &config_basics::RcExistingObjectReplication,
     &ownership::OwnActNeedsAccount,
