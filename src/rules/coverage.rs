@@ -133,6 +133,10 @@ pub fn explained_elsewhere(g: &Graph<'_>, c: &Checked) -> bool {
     prefix_gap(g, c).is_some() || sse_condition_gap(g, c).is_some()
 }
 
+/// The needs of one replication configuration on one object pattern: (rule, role, the Resource
+/// item scoped to other keys, actions).
+type PrefixGroup<'g> = (usize, usize, &'g Item, Vec<&'static str>);
+
 /// Reports the prefix-coverage gaps of one side, one finding per configuration and object
 /// pattern, at the Resource item that is scoped too narrowly.
 pub fn report_prefix_gaps(
@@ -143,9 +147,7 @@ pub fn report_prefix_gaps(
 ) {
     use std::collections::BTreeMap;
     let g = cx.graph;
-    // (replication, grant) → (rule, role, item, actions)
-    let mut groups: BTreeMap<(usize, String), (usize, usize, &Item, Vec<&'static str>)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<(usize, String), PrefixGroup<'_>> = BTreeMap::new();
     for c in cx.checked().iter().filter(|c| c.need.side == side) {
         let Some(item) = prefix_gap(g, c) else {
             continue;
