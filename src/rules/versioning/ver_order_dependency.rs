@@ -15,7 +15,8 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Add `depends_on = [aws_s3_bucket_versioning.src, aws_s3_bucket_versioning.dst]` to the
-    /// replication configuration.
+    /// replication configuration. (Only resources of the same module instance are checked: across
+    /// modules the ordering belongs on the module call, which repl-lint does not follow.)
     ///
     /// ## Example
     /// Terraform, failing:
@@ -79,6 +80,13 @@ fn waits_for(config: &Replication, address: &str) -> bool {
         .any(|d| d == target || target.starts_with(&format!("{d}.")))
 }
 
+/// The module instance part of an S3 resource's address (`module.a["k"].`; empty at the root).
+fn module_of(address: &str) -> &str {
+    address
+        .rfind("aws_s3_bucket")
+        .map_or("", |i| address.get(..i).unwrap_or(""))
+}
+
 fn by_reference(value: &Value<String>) -> bool {
     matches!(value, Value::Ref(..) | Value::Template(..))
 }
@@ -126,7 +134,10 @@ impl Rule for VerOrderDependency {
                 };
                 // Only a resource of the same configuration can be waited for: the same plan, or
                 // sources where both refer to the bucket resource.
+                // Only the same module instance: across modules the fix is a `depends_on` on
+                // the module call, which the inputs do not always show.
                 let same_configuration = origin.format == config.origin.format
+                    && module_of(&origin.address) == module_of(&config.origin.address)
                     && (origin.file == config.origin.file
                         || (config.origin.format == Format::Terraform
                             && by_reference(&settings.bucket)
