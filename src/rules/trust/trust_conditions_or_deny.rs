@@ -1,4 +1,5 @@
 use crate::graph::{Link, Resolved};
+use crate::iam::matching::{Match, glob};
 use crate::iam::policy::Condition;
 use crate::iam::{Effect, PrincipalSpec, PrincipalType, Statement};
 use crate::rules::grants::covers_action;
@@ -100,23 +101,54 @@ fn sources(g: &Graph<'_>, role: usize) -> Option<(Vec<String>, Vec<String>)> {
     Some((accounts, arns))
 }
 
-/// Whether a condition only pins the request to the replication's own source.
-fn pins_own_source(c: &Condition, accounts: &[String], arns: &[String]) -> bool {
+/// What a trust condition means for S3's `AssumeRole` request.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// It pins `aws:SourceAccount` / `aws:SourceArn` to the replication's own source.
+    OwnSource,
+    /// It pins the source keys to values not known before apply, or the source is not known.
+    Unknown,
+    /// Anything else: S3's request may not satisfy it.
+    Doubtful,
+}
+
+fn verdict(c: &Condition, own: Option<&(Vec<String>, Vec<String>)>) -> Verdict {
     let key = c.key.text.to_ascii_lowercase();
     let negated = c.operator_text.text.contains("Not");
-    if negated || c.values.is_empty() {
-        return false;
+    let source_key = matches!(key.as_str(), "aws:sourceaccount" | "aws:sourcearn");
+    if !source_key || negated || c.values.is_empty() {
+        return Verdict::Doubtful;
     }
-    let expected: &[String] = match key.as_str() {
-        "aws:sourceaccount" => accounts,
-        "aws:sourcearn" => arns,
-        _ => return false,
+    let Some((accounts, arns)) = own else {
+        return Verdict::Unknown;
     };
-    expected.iter().all(|want| {
-        c.values.iter().any(|v| {
-            crate::iam::matching::glob(&v.text, want, false) == crate::iam::matching::Match::Yes
-        })
-    })
+    let expected = if key == "aws:sourceaccount" {
+        accounts
+    } else {
+        arns
+    };
+    let mut unknown = false;
+    for want in expected {
+        let best = c
+            .values
+            .iter()
+            .map(|v| glob(&v.text, want, false))
+            .fold(Match::No, |acc, m| match (acc, m) {
+                (Match::Yes, _) | (_, Match::Yes) => Match::Yes,
+                (Match::Maybe, _) | (_, Match::Maybe) => Match::Maybe,
+                _ => Match::No,
+            });
+        match best {
+            Match::Yes => {}
+            Match::Maybe => unknown = true,
+            Match::No => return Verdict::Doubtful,
+        }
+    }
+    if unknown {
+        Verdict::Unknown
+    } else {
+        Verdict::OwnSource
+    }
 }
 
 impl Rule for TrustConditionsOrDeny {
@@ -144,36 +176,32 @@ impl Rule for TrustConditionsOrDeny {
             if !unconditional {
                 let own = sources(g, role);
                 for st in &s3_allows {
-                    let doubtful: Vec<&Condition> = st
+                    let verdicts: Vec<(&Condition, Verdict)> = st
                         .conditions
                         .iter()
-                        .filter(|c| match &own {
-                            Some((accounts, arns)) => !pins_own_source(c, accounts, arns),
-                            None => true,
-                        })
+                        .map(|c| (c, verdict(c, own.as_ref())))
+                        .collect();
+                    let doubtful: Vec<&Condition> = verdicts
+                        .iter()
+                        .filter(|(_, v)| *v == Verdict::Doubtful)
+                        .map(|(c, _)| *c)
                         .collect();
                     let Some(first) = doubtful.first() else {
+                        if let Some((c, _)) = verdicts.iter().find(|(_, v)| *v == Verdict::Unknown)
+                        {
+                            sink.cannot_verify(
+                                &c.key.loc,
+                                format!(
+                                    "whether the trust condition on {} of `{address}` names the replication's source (its value or the source is known only after apply)",
+                                    c.key.text
+                                ),
+                                "pass --account for the source provider or stack, or the source bucket's sources",
+                            )
+                            .resource(address);
+                        }
                         continue;
                     };
                     let keys: Vec<&str> = doubtful.iter().map(|c| c.key.text.as_str()).collect();
-                    let pins_source_only = doubtful.iter().all(|c| {
-                        matches!(
-                            c.key.text.to_ascii_lowercase().as_str(),
-                            "aws:sourceaccount" | "aws:sourcearn"
-                        )
-                    });
-                    if pins_source_only && own.is_none() {
-                        sink.cannot_verify(
-                            &first.key.loc,
-                            format!(
-                                "whether the trust condition on {} of `{address}` names the replication's source account and bucket (they are not known)",
-                                keys.join(", ")
-                            ),
-                            "pass --account for the source provider or stack, or the source bucket's sources",
-                        )
-                        .resource(address);
-                        continue;
-                    }
                     sink.report(
                         &first.key.loc,
                         format!(

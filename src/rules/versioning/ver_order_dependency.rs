@@ -100,7 +100,10 @@ impl Rule for VerOrderDependency {
         let g = cx.graph;
         for view in &g.replications {
             let config = &g.model.replications[view.index];
-            if !config.origin.format.is_terraform() {
+            // A state or a plan without its configuration shows no dependencies at all.
+            let unknown_dependencies =
+                config.origin.format == Format::Plan && config.depends_on.is_empty();
+            if !config.origin.format.is_terraform() || unknown_dependencies {
                 continue;
             }
             let mut buckets: Vec<(usize, &Value<String>)> = Vec::new();
