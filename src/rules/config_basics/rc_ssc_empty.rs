@@ -75,7 +75,11 @@ impl Rule for RcSscEmpty {
                 ),
             )
             .label("empty")
-            .help("remove the block, or add sse_kms_encrypted_objects { status = \"Enabled\" } / SseKmsEncryptedObjects: {Status: Enabled}")
+            .help(if r.config.origin.format == crate::model::Format::CloudFormation {
+                "remove SourceSelectionCriteria, or add SseKmsEncryptedObjects: {Status: Enabled}"
+            } else {
+                "remove the block, or add sse_kms_encrypted_objects { status = \"Enabled\" }"
+            })
             .resource(r.address())
             .discriminator(r.key());
         }
