@@ -83,7 +83,23 @@ pub fn emit(
             NodeKind::Unknown(_) => props,
             _ => Node::new(NodeKind::Map(Vec::new()), props.loc),
         };
-        let depends_on = depends_on(decl, ev);
+        let mut depends_on = depends_on(decl, ev);
+        if ty == "AWS::S3::Bucket"
+            && let Some(rc) = decl
+                .at("Properties")
+                .and_then(|p| p.at("ReplicationConfiguration"))
+        {
+            // Like Terraform's references: resources the replication configuration refers to
+            // are created first (`ver-order-dependency`).
+            let mut ids = Vec::new();
+            referenced_ids(rc, &mut ids, 0);
+            for id in ids {
+                let address = ev.qualify(&id);
+                if !depends_on.contains(&address) {
+                    depends_on.push(address);
+                }
+            }
+        }
         let r = Res {
             cx: &cx,
             origin,
@@ -115,6 +131,69 @@ fn depends_on(decl: &Node, ev: &Evaluator<'_>) -> Vec<String> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// Logical ids that `Ref`, `Fn::GetAtt` and `Fn::Sub` name anywhere in a raw template node.
+fn referenced_ids(node: &Node, out: &mut Vec<String>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    fn push(out: &mut Vec<String>, id: &str) {
+        if !id.is_empty() && !id.starts_with("AWS::") && !out.iter().any(|o| o == id) {
+            out.push(id.to_string());
+        }
+    }
+    match &node.kind {
+        NodeKind::Map(entries) => {
+            for (key, value) in entries {
+                match (&*key.text, &value.kind) {
+                    ("Ref", NodeKind::Str(id)) => push(out, id),
+                    ("Fn::GetAtt", NodeKind::Str(text)) => {
+                        push(out, text.split('.').next().unwrap_or(""));
+                    }
+                    ("Fn::GetAtt", NodeKind::List(items)) => {
+                        if let Some(id) = items.first().and_then(Node::as_str) {
+                            push(out, id);
+                        }
+                    }
+                    ("Fn::Sub", _) => {
+                        let text = match &value.kind {
+                            NodeKind::Str(t) => Some(&**t),
+                            NodeKind::List(items) => items.first().and_then(Node::as_str),
+                            _ => None,
+                        };
+                        for name in text.map(sub_names).unwrap_or_default() {
+                            push(out, name.split('.').next().unwrap_or(""));
+                        }
+                    }
+                    _ => {}
+                }
+                referenced_ids(value, out, depth + 1);
+            }
+        }
+        NodeKind::List(items) => {
+            for item in items {
+                referenced_ids(item, out, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The `${Name}` variables of an `Fn::Sub` string (not `${!Literal}`).
+fn sub_names(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = rest.get(start + 2..).unwrap_or("");
+        let Some(end) = after.find('}') else { break };
+        let name = after.get(..end).unwrap_or("").trim();
+        if !name.starts_with('!') {
+            out.push(name);
+        }
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    out
 }
 
 struct Res<'a, 'b, 'e> {

@@ -11,11 +11,14 @@ declare_rule! {
     /// `aws_s3_bucket_versioning` of its source and of each destination in the same
     /// configuration, it may be created first, and S3 rejects it with `InvalidRequest: Destination
     /// bucket must have versioning enabled` (or the source equivalent). A second apply then
-    /// succeeds, which hides the race.
+    /// succeeds, which hides the race. In CloudFormation versioning is a property of the bucket,
+    /// but a same-stack destination given as a literal ARN (instead of `!GetAtt Dst.Arn` or a
+    /// `DependsOn`) may not exist yet when the source bucket is created.
     ///
     /// ## How to fix
     /// Add `depends_on = [aws_s3_bucket_versioning.src, aws_s3_bucket_versioning.dst]` to the
-    /// replication configuration. (Only resources of the same module instance are checked: across
+    /// replication configuration; in CloudFormation, `!GetAtt Dst.Arn` or `DependsOn: Dst`. (Only
+    /// Terraform resources of the same module instance are checked: across
     /// modules the ordering belongs on the module call, which repl-lint does not follow.)
     ///
     /// ## Example
@@ -42,10 +45,26 @@ declare_rule! {
     ///   }
     /// }
     /// ```
-    /// In CloudFormation, versioning is a property of the bucket itself, so it is in place when
-    /// the bucket exists; the remaining risk (a same-stack destination written as a literal ARN
-    /// without `DependsOn`) is not checked, because the template loader resolves `!GetAtt
-    /// Dst.Arn` to the same text as the literal. This rule reports nothing for templates.
+    /// CloudFormation, failing (the destination is in the same template):
+    /// ```yaml
+    /// Src:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     ReplicationConfiguration:
+    ///       Rules:
+    ///         - Destination:
+    ///             Bucket: arn:aws:s3:::example-dst
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// Src:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     ReplicationConfiguration:
+    ///       Rules:
+    ///         - Destination:
+    ///             Bucket: !GetAtt Dst.Arn
+    /// ```
     ///
     /// ## Sources
     /// Terraform `aws_s3_bucket_replication_configuration` docs (example: "Must have bucket
@@ -91,6 +110,53 @@ fn by_reference(value: &Value<String>) -> bool {
     matches!(value, Value::Ref(..) | Value::Template(..))
 }
 
+/// The stack part of a template address (`source:Bucket` → `source`).
+fn stack_of(address: &str) -> &str {
+    address.split_once(':').map_or("", |(stack, _)| stack)
+}
+
+/// A destination bucket of the same template that the source bucket neither refers to
+/// (`!GetAtt Dst.Arn`) nor `DependsOn`: CloudFormation may create the source first.
+fn literal_same_stack_destinations(
+    g: &Graph<'_>,
+    view: &crate::graph::ReplicationView,
+    config: &Replication,
+    sink: &mut Sink<'_>,
+) {
+    let mut seen = Vec::new();
+    for rv in &view.rules {
+        let (Link::Found(d), Some(rule)) = (&rv.destination, config.rules.get(rv.index)) else {
+            continue;
+        };
+        let dst = &g.buckets[*d];
+        let origin = &dst.bucket.origin;
+        let same_stack = origin.format == Format::CloudFormation
+            && origin.file == config.origin.file
+            && stack_of(&origin.address) == stack_of(&config.origin.address);
+        if !same_stack
+            || view.source == Link::Found(*d)
+            || config.depends_on.contains(&origin.address)
+            || seen.contains(d)
+        {
+            continue;
+        }
+        seen.push(*d);
+        let logical = origin.address.rsplit(':').next().unwrap_or(&origin.address);
+        sink.report(
+            rule.destination.bucket.loc(),
+            format!(
+                "destination bucket `{logical}` is in the same template but named by a literal ARN, and the source bucket has no DependsOn on it: CloudFormation may create the source bucket first, and S3 then rejects the replication configuration because the destination does not exist yet"
+            ),
+        )
+        .label("literal ARN of a bucket in this template")
+        .related(&origin.header, "destination bucket declared here")
+        .help(format!(
+            "write `!GetAtt {logical}.Arn`, or add `DependsOn: {logical}` to the source bucket"
+        ))
+        .resource(config.origin.address.as_str());
+    }
+}
+
 impl Rule for VerOrderDependency {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -103,6 +169,10 @@ impl Rule for VerOrderDependency {
             // A state or a plan without its configuration shows no dependencies at all.
             let unknown_dependencies =
                 config.origin.format == Format::Plan && config.depends_on.is_empty();
+            if config.origin.format == Format::CloudFormation {
+                literal_same_stack_destinations(g, view, config, sink);
+                continue;
+            }
             if !config.origin.format.is_terraform() || unknown_dependencies {
                 continue;
             }
