@@ -25,11 +25,11 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use serde_json::Value as Json;
 
 use crate::model::{
-    AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, Destination, Filter, Key,
-    KeyAlias, KeyPolicyResource, Lifecycle, LifecycleRule, ManagedPolicy, Model, NamedDocument,
-    OrgPolicy, OrgPolicyAttachment, Origin, PolicyContent, PolicyDoc, PublicAccessBlock,
-    Replication, ReplicationRule, Role, RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle,
-    Value,
+    AccountPublicAccessBlock, AccountRegion, AttachedPolicy, Bucket, BucketSettings,
+    BucketSettingsResource, ChangeActions, Destination, Filter, Key, KeyAlias, KeyPolicyResource,
+    Lifecycle, LifecycleRule, ManagedPolicy, Model, NamedDocument, OrgPolicy, OrgPolicyAttachment,
+    Origin, PolicyContent, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
+    RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value,
 };
 use crate::source::Loc;
 use crate::syntax::{Node, NodeKind};
@@ -177,6 +177,8 @@ fn addresses(model: &Model) -> HashSet<&str> {
         org_policies,
         org_policy_attachments,
         documents,
+        account_public_access_blocks,
+        account_regions,
         standalone_policies: _,
         orderings: _,
         input_errors: _,
@@ -195,6 +197,8 @@ fn addresses(model: &Model) -> HashSet<&str> {
     out.extend(org_policies.iter().map(Addressed::address));
     out.extend(org_policy_attachments.iter().map(Addressed::address));
     out.extend(documents.iter().map(Addressed::address));
+    out.extend(account_public_access_blocks.iter().map(Addressed::address));
+    out.extend(account_regions.iter().map(Addressed::address));
     out
 }
 
@@ -214,6 +218,8 @@ pub fn fuse_models(source: &mut Model, plan: &mut Model) {
         org_policies,
         org_policy_attachments,
         documents,
+        account_public_access_blocks,
+        account_regions,
         standalone_policies: _,
         orderings: _,
         input_errors: _,
@@ -231,6 +237,11 @@ pub fn fuse_models(source: &mut Model, plan: &mut Model) {
     fuse_collection(org_policies, &mut plan.org_policies);
     fuse_collection(org_policy_attachments, &mut plan.org_policy_attachments);
     fuse_collection(documents, &mut plan.documents);
+    fuse_collection(
+        account_public_access_blocks,
+        &mut plan.account_public_access_blocks,
+    );
+    fuse_collection(account_regions, &mut plan.account_regions);
 }
 
 /// Pairs resources by address (the n-th of the plan with the n-th of the sources when a type
@@ -393,6 +404,8 @@ macro_rules! addressed {
 }
 
 addressed!(
+    AccountPublicAccessBlock,
+    AccountRegion,
     Bucket,
     BucketSettingsResource,
     Replication,
@@ -451,7 +464,20 @@ fuse_fields!(BucketSettings {
     policy,
     public_access_block,
     request_payer,
+    change,
+    versioning_before,
     lifecycle
+});
+fuse_fields!(AccountPublicAccessBlock {
+    origin,
+    account,
+    settings
+});
+fuse_fields!(AccountRegion {
+    origin,
+    account,
+    region,
+    enabled
 });
 fuse_fields!(Lifecycle { loc, rules });
 fuse_fields!(LifecycleRule {
@@ -621,6 +647,13 @@ impl Fuse for Loc {
 impl Fuse for (String, Loc) {
     fn fuse(self, _plan: Self) -> Self {
         self
+    }
+}
+
+/// Only a plan says what an apply changes.
+impl Fuse for ChangeActions {
+    fn fuse(self, plan: Self) -> Self {
+        plan
     }
 }
 

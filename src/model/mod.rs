@@ -5,10 +5,12 @@
 //! their bucket by a [`Value`] that the graph joins. Nothing here knows HCL, JSON or YAML.
 
 pub mod arn;
+pub mod change;
 pub mod value;
 
 use crate::source::{FileId, Loc};
 use crate::syntax::{Node, Reference, Why};
+pub use change::ChangeActions;
 pub use value::Value;
 
 /// Where a model item was declared.
@@ -128,6 +130,10 @@ pub struct BucketSettings {
     pub public_access_block: Option<PublicAccessBlock>,
     /// `BucketOwner` or `Requester`.
     pub request_payer: Value<String>,
+    /// Plans only: what the plan does to the resource holding these settings.
+    pub change: Option<ChangeActions>,
+    /// Plans only: the versioning status before the plan, when this resource sets versioning.
+    pub versioning_before: Value<Versioning>,
     pub lifecycle: Option<Lifecycle>,
 }
 
@@ -153,6 +159,28 @@ pub struct LifecycleRule {
     pub expired_object_delete_marker: Value<bool>,
     /// Where noncurrent versions are permanently deleted.
     pub noncurrent_expiration: Option<Loc>,
+}
+
+/// The account-level S3 Block Public Access settings (`aws_s3_account_public_access_block`;
+/// CloudFormation has no such resource). They apply to every bucket of the account, OR-ed with
+/// the bucket's own settings.
+#[derive(Clone, Debug)]
+pub struct AccountPublicAccessBlock {
+    pub origin: Origin,
+    /// `account_id` when written, else the provider's account.
+    pub account: Value<String>,
+    pub settings: PublicAccessBlock,
+}
+
+/// Whether an account has an opt-in region enabled (`aws_account_region`; CloudFormation has no
+/// such resource).
+#[derive(Clone, Debug)]
+pub struct AccountRegion {
+    pub origin: Origin,
+    /// `account_id` when written, else the provider's account.
+    pub account: Value<String>,
+    pub region: Value<String>,
+    pub enabled: Value<bool>,
 }
 
 /// A separate resource that configures a bucket named by `bucket` (name or reference).
@@ -391,6 +419,8 @@ pub struct InputError {
 pub struct Model {
     pub buckets: Vec<Bucket>,
     pub bucket_settings: Vec<BucketSettingsResource>,
+    pub account_public_access_blocks: Vec<AccountPublicAccessBlock>,
+    pub account_regions: Vec<AccountRegion>,
     pub replications: Vec<Replication>,
     pub roles: Vec<Role>,
     pub managed_policies: Vec<ManagedPolicy>,
@@ -414,6 +444,8 @@ impl Model {
         let Model {
             buckets,
             bucket_settings,
+            account_public_access_blocks,
+            account_regions,
             replications,
             roles,
             managed_policies,
@@ -431,6 +463,9 @@ impl Model {
         } = other;
         self.buckets.extend(buckets);
         self.bucket_settings.extend(bucket_settings);
+        self.account_public_access_blocks
+            .extend(account_public_access_blocks);
+        self.account_regions.extend(account_regions);
         self.replications.extend(replications);
         self.roles.extend(roles);
         self.managed_policies.extend(managed_policies);

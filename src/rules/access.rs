@@ -320,6 +320,10 @@ pub fn needs(r: &RuleRef<'_, '_>) -> Vec<Need> {
             let mut context = vec![dst_region.clone()];
             if action == "s3:ReplicateObject" {
                 context.push(("s3:x-amz-server-side-encryption", sse.clone()));
+                // A KMS replica is written with the rule's replica key.
+                if let Some(key) = replica_key_arn(r).filter(|_| sse.starts_with("aws:kms")) {
+                    context.push(("s3:x-amz-server-side-encryption-aws-kms-key-id", key));
+                }
             }
             out.push(Need {
                 action,
@@ -350,6 +354,15 @@ fn requested_region(region: Option<&str>, of: &str) -> (&'static str, String) {
         None => iam::atom::unknown(&format!("region of the {of}")),
     };
     ("aws:RequestedRegion", value)
+}
+
+/// The ARN (or id, as written) of the key a rule encrypts replicas with.
+fn replica_key_arn(r: &RuleRef<'_, '_>) -> Option<String> {
+    match &r.rule_view.replica_key {
+        KeyLink::Found(k) => r.graph.keys[*k].arn.known().map(str::to_string),
+        KeyLink::External(text) => Some(text.clone()),
+        _ => None,
+    }
 }
 
 fn key_need(

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod batch;
+pub mod coverage;
 pub mod grants;
 pub mod listing;
 mod registry;

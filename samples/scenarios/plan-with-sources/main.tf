@@ -111,7 +111,7 @@ resource "aws_iam_role_policy" "replication" {
 }
 
 resource "aws_s3_bucket_replication_configuration" "data" {
-  depends_on = [aws_s3_bucket_versioning.source]
+  depends_on = [aws_s3_bucket_versioning.source, aws_s3_bucket_versioning.replica]
 
   bucket = aws_s3_bucket.source.id
   role   = aws_iam_role.replication.arn

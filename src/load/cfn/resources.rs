@@ -101,16 +101,20 @@ pub fn emit(
                 depends_on: after,
             });
         }
-        // A bucket depends on the role its replication configuration names by reference.
-        let replication_role = decl
-            .at("Properties")
-            .and_then(|p| p.at("ReplicationConfiguration"))
-            .and_then(|rc| rc.at("Role"));
-        depends_on.extend(
-            raw_references(replication_role, ev)
-                .into_iter()
-                .map(|(t, _)| t),
-        );
+        if ty == "AWS::S3::Bucket"
+            && let Some(rc) = decl
+                .at("Properties")
+                .and_then(|p| p.at("ReplicationConfiguration"))
+        {
+            // Like Terraform's references: what the replication configuration refers to (its
+            // role, destination buckets, keys) is created first (`ver-order-dependency`,
+            // `dep-cfn-circularity`).
+            for (address, _) in raw_references(Some(rc), ev) {
+                if !depends_on.contains(&address) {
+                    depends_on.push(address);
+                }
+            }
+        }
         let r = Res {
             cx: &cx,
             origin,
@@ -312,6 +316,7 @@ impl Res<'_, '_, '_> {
             }),
             request_payer: Value::Absent(p.loc.clone()),
             lifecycle: p.at("LifecycleConfiguration").map(lifecycle),
+            ..Default::default()
         };
         if let Some(rc) = p.at("ReplicationConfiguration")
             && let NodeKind::Unknown(why) = &rc.kind

@@ -56,6 +56,9 @@ struct Item<'a> {
     addr: ResourceAddr,
     /// The plan deletes and recreates the resource (`actions` holds `delete` and `create`).
     replaced: bool,
+    /// From `resource_changes`: the plan's action and the values before it.
+    change: Option<crate::model::ChangeActions>,
+    before: Option<&'a RawValue>,
 }
 
 fn load_into(
@@ -163,6 +166,8 @@ fn collect<'a>(plan: &'a schema::Plan<'a>, index: &mut Index<'a>) -> Vec<Item<'a
             values: after,
             unknown: rc.change.after_unknown,
             values_path: header.key("change").key("after"),
+            change: crate::model::ChangeActions::from_plan(&rc.change.actions),
+            before: rc.change.before.filter(|b| b.get() != "null"),
             header,
             addr,
             replaced: rc.change.actions.iter().any(|a| a == "delete")
@@ -233,6 +238,8 @@ fn walk<'a>(
             values,
             unknown: None,
             values_path: header.key("values"),
+            change: None,
+            before: None,
             header,
             addr,
             replaced: false,
@@ -355,6 +362,16 @@ fn map_item(
             depends_on: depends_on.clone(),
         });
     }
+    // Only versioning changes are read from `before` so far (`ver-suspend-while-replicating`).
+    let reads_before = matches!(item.type_, "aws_s3_bucket" | "aws_s3_bucket_versioning")
+        && item
+            .change
+            .is_some_and(crate::model::ChangeActions::keeps_resource);
+    let before_values = item.before.filter(|_| reads_before).and_then(parse);
+    let before_path = item.header.key("change").key("before");
+    let before = before_values
+        .as_ref()
+        .map(|b| At::new(Some(b), None, None, before_path.clone(), &env));
     let res = Res {
         origin: Origin {
             address: item.address.to_string(),
@@ -371,6 +388,8 @@ fn map_item(
         replaced: item
             .replaced
             .then(|| item.header.key("change").key("actions").loc(file)),
+        change: item.change,
+        before,
     };
     resources::map(model, res, item.mode, item.type_);
 }

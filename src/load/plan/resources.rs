@@ -3,11 +3,11 @@
 use super::document;
 use super::values::At;
 use crate::model::{
-    AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, Destination, Filter, Key,
-    KeyAlias, KeyPolicyResource, Lifecycle, LifecycleRule, ManagedPolicy, Model, NamedDocument,
-    OrgPolicy, OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock, Replication,
-    ReplicationRule, Role, RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value,
-    Versioning, arn,
+    AccountPublicAccessBlock, AccountRegion, AttachedPolicy, Bucket, BucketSettings,
+    BucketSettingsResource, ChangeActions, Destination, Filter, Key, KeyAlias, KeyPolicyResource,
+    Lifecycle, LifecycleRule, ManagedPolicy, Model, NamedDocument, OrgPolicy, OrgPolicyAttachment,
+    Origin, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role, RolePolicyAttachment,
+    SourceSelection, Sse, Tag, Toggle, Value, Versioning, arn,
 };
 use crate::source::Loc;
 use crate::syntax::Reference;
@@ -25,6 +25,9 @@ pub struct Res<'v> {
     pub configured: bool,
     /// Where the plan says it replaces the resource (its change `actions`).
     pub replaced: Option<Loc>,
+    /// What the plan does to the resource, and its values before (`change.before`).
+    pub change: Option<ChangeActions>,
+    pub before: Option<At<'v>>,
 }
 
 /// Whether the loader maps resources of this mode and type (others are never parsed).
@@ -51,6 +54,8 @@ pub fn is_relevant(mode: &str, ty: &str) -> bool {
             | "aws_s3_bucket_ownership_controls"
             | "aws_s3_bucket_public_access_block"
             | "aws_s3_bucket_request_payment_configuration"
+            | "aws_s3_account_public_access_block"
+            | "aws_account_region"
             | "aws_s3_bucket_acl"
             | "aws_s3_bucket_lifecycle_configuration"
             | "aws_iam_role"
@@ -82,11 +87,18 @@ pub fn map(model: &mut Model, r: Res<'_>, mode: &str, ty: &str) {
         "aws_s3_bucket" => bucket(model, r),
         "aws_s3_bucket_versioning" => {
             let v = r.at.key("versioning_configuration");
+            let before = r
+                .before
+                .as_ref()
+                .and_then(|b| b.key("versioning_configuration").block())
+                .map(|b| versioning_status(&b.key("status")))
+                .unwrap_or_default();
             let settings = BucketSettings {
                 versioning: match v.block() {
                     Some(b) => versioning_status(&b.key("status")),
                     None => Value::Absent(r.at.loc()),
                 },
+                versioning_before: before,
                 ..Default::default()
             };
             settings_resource(model, r, settings);
@@ -144,6 +156,40 @@ pub fn map(model: &mut Model, r: Res<'_>, mode: &str, ty: &str) {
                 ..Default::default()
             };
             settings_resource(model, r, settings);
+        }
+        "aws_s3_account_public_access_block" => {
+            let at = &r.at;
+            let settings = PublicAccessBlock {
+                block_public_acls: at.key("block_public_acls").bool(),
+                ignore_public_acls: at.key("ignore_public_acls").bool(),
+                block_public_policy: at.key("block_public_policy").bool(),
+                restrict_public_buckets: at.key("restrict_public_buckets").bool(),
+            };
+            // `account_id` is computed when not written: the provider's account then.
+            let account = match at.key("account_id").string() {
+                known @ Value::Known(..) => known,
+                _ => r.account.clone(),
+            };
+            model
+                .account_public_access_blocks
+                .push(AccountPublicAccessBlock {
+                    origin: r.origin,
+                    account,
+                    settings,
+                });
+        }
+        "aws_account_region" => {
+            let at = &r.at;
+            let account = match at.key("account_id").string() {
+                known @ Value::Known(..) => known,
+                _ => r.account.clone(),
+            };
+            model.account_regions.push(AccountRegion {
+                account,
+                region: at.key("region_name").string(),
+                enabled: at.key("enabled").bool(),
+                origin: r.origin,
+            });
         }
         "aws_s3_bucket_request_payment_configuration" => {
             let settings = BucketSettings {
@@ -262,7 +308,8 @@ fn missing_policy(at: &At<'_>) -> PolicyDoc {
     PolicyDoc::unknown("the plan shows no policy", at.loc())
 }
 
-fn settings_resource(model: &mut Model, r: Res<'_>, settings: BucketSettings) {
+fn settings_resource(model: &mut Model, r: Res<'_>, mut settings: BucketSettings) {
+    settings.change = r.change;
     model.bucket_settings.push(BucketSettingsResource {
         bucket: r.at.key("bucket").string(),
         expected_owner: r.at.key("expected_bucket_owner").string(),
@@ -369,18 +416,23 @@ fn versioning_status(at: &At<'_>) -> Value<Versioning> {
     }
 }
 
+/// The legacy `versioning[0].enabled` of `aws_s3_bucket`.
+fn legacy_versioning(at: &At<'_>) -> Value<Versioning> {
+    match declared(at.key("versioning")).and_then(|v| v.block()) {
+        Some(v) => match v.key("enabled").bool() {
+            Value::Known(true, l) => Value::Known(Versioning::Enabled, l),
+            Value::Known(false, l) => Value::Known(Versioning::Disabled, l),
+            other => other.map(|_| Versioning::Disabled),
+        },
+        None => Value::Absent(at.loc()),
+    }
+}
+
 fn bucket(model: &mut Model, r: Res<'_>) {
     let at = &r.at;
     let name = at.key("bucket").string();
     let settings = BucketSettings {
-        versioning: match declared(at.key("versioning")).and_then(|v| v.block()) {
-            Some(v) => match v.key("enabled").bool() {
-                Value::Known(true, l) => Value::Known(Versioning::Enabled, l),
-                Value::Known(false, l) => Value::Known(Versioning::Disabled, l),
-                other => other.map(|_| Versioning::Disabled),
-            },
-            None => Value::Absent(at.loc()),
-        },
+        versioning: legacy_versioning(at),
         object_lock: bucket_object_lock(at),
         ownership: Value::Absent(at.loc()),
         sse: declared(at.key("server_side_encryption_configuration"))
@@ -402,6 +454,8 @@ fn bucket(model: &mut Model, r: Res<'_>) {
                 loc: at.key("lifecycle_rule").loc(),
                 rules: rules.iter().map(|b| lifecycle_rule(b, "enabled")).collect(),
             }),
+        change: r.change,
+        versioning_before: r.before.as_ref().map(legacy_versioning).unwrap_or_default(),
     };
     // Provider v4+ computes the legacy block from the bucket's current replication, which a
     // separate resource manages: only a block written in the configuration is this bucket's.
@@ -859,7 +913,7 @@ fn data_bucket(model: &mut Model, r: Res<'_>) {
             restrict_public_buckets: hidden("public access block", &loc),
         }),
         request_payer: hidden("request payment setting", &loc),
-        lifecycle: None,
+        ..Default::default()
     };
     model.buckets.push(Bucket {
         name: at.key("bucket").string(),

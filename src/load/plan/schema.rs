@@ -84,6 +84,8 @@ pub struct Change<'a> {
     #[serde(borrow, default, deserialize_with = "nullable")]
     pub actions: Vec<Cow<'a, str>>,
     #[serde(borrow, default)]
+    pub before: Option<&'a RawValue>,
+    #[serde(borrow, default)]
     pub after: Option<&'a RawValue>,
     #[serde(borrow, default)]
     pub after_unknown: Option<&'a RawValue>,

@@ -579,3 +579,43 @@ fn lifecycle_configuration_rules_are_read() {
     assert!(rule.expired_object_delete_marker.is_true());
     assert!(rule.noncurrent_expiration.is_some());
 }
+
+#[test]
+fn versioning_changes_and_account_settings() {
+    let plan = json!({
+        "format_version": "1.2",
+        "resource_changes": [
+            {"address": "aws_s3_bucket_versioning.src", "mode": "managed",
+             "type": "aws_s3_bucket_versioning", "name": "src",
+             "change": {"actions": ["update"],
+                        "before": {"bucket": "src", "versioning_configuration": [{"status": "Enabled"}]},
+                        "after": {"bucket": "src", "versioning_configuration": [{"status": "Suspended"}]},
+                        "after_unknown": {}}},
+            {"address": "aws_s3_account_public_access_block.this", "mode": "managed",
+             "type": "aws_s3_account_public_access_block", "name": "this",
+             "change": {"actions": ["create"],
+                        "after": {"restrict_public_buckets": true, "block_public_acls": false},
+                        "after_unknown": {"account_id": true}}},
+            {"address": "aws_account_region.milan", "mode": "managed",
+             "type": "aws_account_region", "name": "milan",
+             "change": {"actions": ["create"],
+                        "after": {"region_name": "eu-south-1", "enabled": false},
+                        "after_unknown": {"account_id": true}}}
+        ]
+    });
+    let (db, _, model) = run(&plan.to_string());
+    let settings = &model.bucket_settings[0].settings;
+    assert_eq!(settings.change, Some(crate::model::ChangeActions::Update));
+    assert_eq!(settings.versioning.get(), Some(&Versioning::Suspended));
+    assert_eq!(settings.versioning_before.get(), Some(&Versioning::Enabled));
+    assert_eq!(
+        text_at(&db, settings.versioning_before.loc()),
+        "\"Enabled\""
+    );
+    let block = &model.account_public_access_blocks[0];
+    assert!(block.settings.restrict_public_buckets.is_true());
+    assert!(!matches!(block.account, Value::Known(..)));
+    let region = &model.account_regions[0];
+    assert_eq!(region.region.as_str(), Some("eu-south-1"));
+    assert_eq!(region.enabled.get(), Some(&false));
+}

@@ -7,11 +7,11 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
 
 use crate::model::{
-    AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, Destination, Filter, Format,
-    Key as KmsKey, KeyAlias, KeyPolicyResource, Lifecycle, LifecycleRule, ManagedPolicy, Model,
-    NamedDocument, OrgPolicy, OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock,
-    Replication, ReplicationRule, Role, RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle,
-    Value, Versioning,
+    AccountPublicAccessBlock, AccountRegion, AttachedPolicy, Bucket, BucketSettings,
+    BucketSettingsResource, Destination, Filter, Format, Key as KmsKey, KeyAlias,
+    KeyPolicyResource, Lifecycle, LifecycleRule, ManagedPolicy, Model, NamedDocument, OrgPolicy,
+    OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
+    RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value, Versioning,
 };
 use crate::source::Loc;
 use crate::syntax::{Key, Reference};
@@ -34,6 +34,8 @@ const TYPES: &[&str] = &[
     "aws_s3_bucket_public_access_block",
     "aws_s3_bucket_request_payment_configuration",
     "aws_s3_bucket_lifecycle_configuration",
+    "aws_s3_account_public_access_block",
+    "aws_account_region",
     "aws_iam_role",
     "aws_iam_role_policy",
     "aws_iam_role_policy_attachment",
@@ -290,6 +292,26 @@ impl Res<'_, '_, '_> {
                 };
                 model.bucket_settings.push(self.settings_resource(settings));
             }
+            "aws_s3_account_public_access_block" => {
+                model
+                    .account_public_access_blocks
+                    .push(AccountPublicAccessBlock {
+                        origin: self.origin.clone(),
+                        account: b.s("account_id").or(self.account()),
+                        settings: PublicAccessBlock {
+                            block_public_acls: b.b("block_public_acls"),
+                            ignore_public_acls: b.b("ignore_public_acls"),
+                            block_public_policy: b.b("block_public_policy"),
+                            restrict_public_buckets: b.b("restrict_public_buckets"),
+                        },
+                    });
+            }
+            "aws_account_region" => model.account_regions.push(AccountRegion {
+                origin: self.origin.clone(),
+                account: b.s("account_id").or(self.account()),
+                region: b.s("region_name"),
+                enabled: b.b("enabled"),
+            }),
             "aws_s3_bucket_request_payment_configuration" => {
                 let settings = BucketSettings {
                     request_payer: b.s("payer"),
@@ -516,6 +538,7 @@ impl Res<'_, '_, '_> {
                     rules,
                 })
             },
+            ..Default::default()
         };
         if let Some(rc) = b.block("replication_configuration") {
             let source = Value::Ref(

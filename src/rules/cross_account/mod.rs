@@ -9,17 +9,21 @@ mod xdst_object_resource;
 mod xdst_owner_override;
 mod xdst_policy_missing;
 mod xdst_principal_form;
+mod xdst_putbucketversioning_overgrant;
 mod xdst_replicate_delete;
 mod xdst_replicate_object;
 mod xdst_replicate_tags;
+mod xdst_restrict_public_buckets;
 
 pub use xdst_object_resource::XdstObjectResource;
 pub use xdst_owner_override::XdstOwnerOverride;
 pub use xdst_policy_missing::XdstPolicyMissing;
 pub use xdst_principal_form::XdstPrincipalForm;
+pub use xdst_putbucketversioning_overgrant::XdstPutbucketversioningOvergrant;
 pub use xdst_replicate_delete::XdstReplicateDelete;
 pub use xdst_replicate_object::XdstReplicateObject;
 pub use xdst_replicate_tags::XdstReplicateTags;
+pub use xdst_restrict_public_buckets::XdstRestrictPublicBuckets;
 
 use crate::graph::{DocId, Graph, Link, RoleView, RuleRef, Tri};
 use crate::iam::{Effect, Item, PrincipalSpec, PrincipalType, ResourceSpec, Statement};

@@ -1,8 +1,12 @@
 //! D. Role trust policy.
 
+mod trust_batchoperations_principal;
+mod trust_conditions_or_deny;
 mod trust_missing_s3_principal;
 mod trust_wrong_principal_form;
 
+pub use trust_batchoperations_principal::TrustBatchoperationsPrincipal;
+pub use trust_conditions_or_deny::TrustConditionsOrDeny;
 pub use trust_missing_s3_principal::TrustMissingS3Principal;
 pub use trust_wrong_principal_form::TrustWrongPrincipalForm;
 

@@ -95,6 +95,9 @@ impl Rule for VerDstNotEnabled {
             {
                 continue;
             }
+            if super::suspended_by_plan(g, dst) {
+                continue;
+            }
             let name = g.bucket_text(dst);
             match dst.versioning_enabled() {
                 Tri::Yes => {}

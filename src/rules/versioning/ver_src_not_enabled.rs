@@ -90,6 +90,9 @@ impl Rule for VerSrcNotEnabled {
             let Some(src) = view.source.found().map(|i| &g.buckets[i]) else {
                 continue;
             };
+            if super::suspended_by_plan(g, src) {
+                continue;
+            }
             let name = g.bucket_text(src);
             match src.versioning_enabled() {
                 Tri::Yes => {}

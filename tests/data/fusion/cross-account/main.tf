@@ -93,7 +93,7 @@ resource "aws_s3_bucket_policy" "dst" {
 }
 
 resource "aws_s3_bucket_replication_configuration" "orders" {
-  depends_on = [aws_s3_bucket_versioning.src]
+  depends_on = [aws_s3_bucket_versioning.src, aws_s3_bucket_versioning.dst]
 
   bucket = aws_s3_bucket.src.id
   role   = aws_iam_role.replication.arn
