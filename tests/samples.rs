@@ -108,3 +108,24 @@ fn every_rule_has_samples() {
         }
     }
 }
+
+/// A good sample is a correct setup: no rule at all, not only its own, may warn about it.
+#[test]
+fn good_samples_are_clean_with_every_rule() {
+    insta::glob!("../samples", "*/good*", |dir| {
+        let outcome = engine::run(&[Input::Path(relative(dir))], &Options::default());
+        let loud: Vec<&str> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity >= repl_lint::finding::Severity::Warning)
+            .map(|f| f.rule.id)
+            .collect();
+        assert!(
+            loud.is_empty(),
+            "{} on the good sample {}:\n{}",
+            loud.join(", "),
+            dir.display(),
+            report::human::render(&outcome, false)
+        );
+    });
+}

@@ -73,7 +73,7 @@ resource "aws_iam_role_policy" "a" {
 }
 
 resource "aws_s3_bucket_replication_configuration" "a" {
-  depends_on = [aws_s3_bucket_versioning.a]
+  depends_on = [aws_s3_bucket_versioning.a, aws_s3_bucket_versioning.b, aws_s3_bucket_versioning.c]
   bucket     = aws_s3_bucket.a.id
   role       = aws_iam_role.a.arn
 

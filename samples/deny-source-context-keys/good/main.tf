@@ -82,7 +82,7 @@ resource "aws_iam_role_policy" "repl" {
 }
 
 resource "aws_s3_bucket_replication_configuration" "src" {
-  depends_on = [aws_s3_bucket_versioning.src]
+  depends_on = [aws_s3_bucket_versioning.src, aws_s3_bucket_versioning.dst]
   bucket     = aws_s3_bucket.src.id
   role       = aws_iam_role.repl.arn
 

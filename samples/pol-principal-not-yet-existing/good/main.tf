@@ -38,7 +38,7 @@ resource "aws_iam_role" "replication" {
 }
 
 resource "aws_s3_bucket_replication_configuration" "this" {
-  depends_on = [aws_s3_bucket_versioning.src]
+  depends_on = [aws_s3_bucket_versioning.src, aws_s3_bucket_versioning.dst]
   role       = aws_iam_role.replication.arn
   bucket     = aws_s3_bucket.src.id
   rule {

@@ -98,7 +98,7 @@ resource "aws_iam_role_policy" "b" {
 }
 
 resource "aws_s3_bucket_replication_configuration" "a" {
-  depends_on = [aws_s3_bucket_versioning.a]
+  depends_on = [aws_s3_bucket_versioning.a, aws_s3_bucket_versioning.b]
   bucket     = aws_s3_bucket.a.id
   role       = aws_iam_role.a.arn
 
@@ -122,7 +122,7 @@ resource "aws_s3_bucket_replication_configuration" "a" {
 }
 
 resource "aws_s3_bucket_replication_configuration" "b" {
-  depends_on = [aws_s3_bucket_versioning.b]
+  depends_on = [aws_s3_bucket_versioning.b, aws_s3_bucket_versioning.a]
   bucket     = aws_s3_bucket.b.id
   role       = aws_iam_role.b.arn
 
