@@ -128,6 +128,11 @@ pub struct BucketSettings {
     pub public_access_block: Option<PublicAccessBlock>,
     /// `BucketOwner` or `Requester`.
     pub request_payer: Value<String>,
+    /// The mode (`GOVERNANCE`, `COMPLIANCE`) of the Object Lock default retention, located at
+    /// the default retention block.
+    pub object_lock_default_retention: Value<String>,
+    /// The legacy `x-amz-bucket-object-lock-token` of an Object Lock configuration.
+    pub object_lock_token: Value<String>,
 }
 
 /// A separate resource that configures a bucket named by `bucket` (name or reference).

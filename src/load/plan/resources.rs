@@ -112,6 +112,8 @@ pub fn map(model: &mut Model, r: Res<'_>, mode: &str, ty: &str) {
             };
             let settings = BucketSettings {
                 object_lock,
+                object_lock_default_retention: default_retention(&r.at),
+                object_lock_token: r.at.key("token").string(),
                 ..Default::default()
             };
             settings_resource(model, r, settings);
@@ -321,6 +323,11 @@ fn bucket(model: &mut Model, r: Res<'_>) {
             None => Value::Absent(at.loc()),
         },
         object_lock: bucket_object_lock(at),
+        object_lock_default_retention: declared(at.key("object_lock_configuration"))
+            .and_then(|b| b.block())
+            .map(|b| default_retention(&b))
+            .unwrap_or_else(|| Value::Absent(at.loc())),
+        object_lock_token: Value::Absent(at.loc()),
         ownership: Value::Absent(at.loc()),
         sse: declared(at.key("server_side_encryption_configuration"))
             .and_then(|s| s.block())
@@ -367,6 +374,22 @@ fn bucket_object_lock(at: &At<'_>) -> Value<bool> {
             other => other.map(|_| false),
         },
         None => Value::Absent(at.loc()),
+    }
+}
+
+/// The mode of `rule[0].default_retention[0]` of an Object Lock configuration, at that block.
+fn default_retention(config: &At<'_>) -> Value<String> {
+    match config
+        .key("rule")
+        .block()
+        .and_then(|rule| rule.key("default_retention").block())
+    {
+        Some(d) => match d.key("mode").string() {
+            Value::Known(mode, _) => Value::Known(mode, d.loc()),
+            Value::Absent(_) => Value::Known(String::new(), d.loc()),
+            other => other,
+        },
+        None => Value::Absent(config.loc()),
     }
 }
 
@@ -786,6 +809,8 @@ fn data_bucket(model: &mut Model, r: Res<'_>) {
             restrict_public_buckets: hidden("public access block", &loc),
         }),
         request_payer: hidden("request payment setting", &loc),
+        object_lock_default_retention: hidden("Object Lock default retention", &loc),
+        object_lock_token: Value::Absent(loc.clone()),
     };
     model.buckets.push(Bucket {
         name: at.key("bucket").string(),
