@@ -5,7 +5,11 @@ mod kms_dst_encrypt;
 mod kms_dst_generatedatakey;
 mod kms_key_policy_no_path;
 mod kms_opt_in_missing;
+mod kms_replica_key_format;
 mod kms_replica_key_missing;
+mod kms_replica_key_region;
+mod kms_replica_key_unusable;
+mod kms_replica_key_without_opt_in;
 mod kms_src_decrypt;
 mod kms_xacct_both_sides;
 
@@ -14,7 +18,11 @@ pub use kms_dst_encrypt::KmsDstEncrypt;
 pub use kms_dst_generatedatakey::KmsDstGeneratedatakey;
 pub use kms_key_policy_no_path::KmsKeyPolicyNoPath;
 pub use kms_opt_in_missing::KmsOptInMissing;
+pub use kms_replica_key_format::KmsReplicaKeyFormat;
 pub use kms_replica_key_missing::KmsReplicaKeyMissing;
+pub use kms_replica_key_region::KmsReplicaKeyRegion;
+pub use kms_replica_key_unusable::KmsReplicaKeyUnusable;
+pub use kms_replica_key_without_opt_in::KmsReplicaKeyWithoutOptIn;
 pub use kms_src_decrypt::KmsSrcDecrypt;
 pub use kms_xacct_both_sides::KmsXacctBothSides;
 
@@ -59,4 +67,56 @@ pub(crate) fn key_policy_fix(g: &Graph<'_>, role_arn: Option<&str>) -> String {
             "*"
         )
     )
+}
+
+/// The region of the key a link names: the key resource's, else the one its ARN states.
+pub(crate) fn key_region(g: &Graph<'_>, link: &crate::graph::KeyLink) -> Option<String> {
+    use crate::graph::KeyLink;
+    match link {
+        KeyLink::Found(k) => g.keys.get(*k)?.region.concrete().map(str::to_string),
+        KeyLink::External(text) | KeyLink::AwsManaged(text) => crate::model::arn::region_of(text)
+            .filter(|r| !r.is_empty() && !crate::graph::atoms::contains_atoms(r))
+            .map(str::to_string),
+        _ => None,
+    }
+}
+
+/// The account of the key a link names: the key resource's, else the one its ARN states.
+pub(crate) fn key_account(g: &Graph<'_>, link: &crate::graph::KeyLink) -> Resolved {
+    use crate::graph::KeyLink;
+    match link {
+        KeyLink::Found(k) => g
+            .keys
+            .get(*k)
+            .map(|v| v.account.clone())
+            .unwrap_or(Resolved::Absent),
+        KeyLink::External(text) => match crate::model::arn::account_of(text) {
+            Some(a) if !a.is_empty() => Resolved::Known(a.to_string()),
+            _ => Resolved::Absent,
+        },
+        _ => Resolved::Absent,
+    }
+}
+
+/// Keys related to key `k` as multi-Region primary and replicas (without `k` itself).
+pub(crate) fn related_mrks(g: &Graph<'_>, k: usize) -> Vec<usize> {
+    use crate::graph::KeyLink;
+    let primary_of = |i: usize| match g.model.keys.get(i).map(|key| &key.primary) {
+        Some(p) if p.is_present() => match g.key_by_value(p) {
+            KeyLink::Found(j) => Some(j),
+            _ => None,
+        },
+        _ => None,
+    };
+    let root = primary_of(k).unwrap_or(k);
+    (0..g.keys.len())
+        .filter(|&i| i != k && (i == root || primary_of(i) == Some(root)))
+        .collect()
+}
+
+/// A multi-Region key related to `k` that lives in `region`.
+pub(crate) fn related_mrk_in(g: &Graph<'_>, k: usize, region: &str) -> Option<usize> {
+    related_mrks(g, k)
+        .into_iter()
+        .find(|&i| g.keys[i].region.concrete() == Some(region))
 }
