@@ -1,6 +1,7 @@
 //! K. Encryption and KMS.
 
 mod kms_aws_managed_xacct;
+mod kms_destination_default_encryption;
 mod kms_dst_encrypt;
 mod kms_dst_generatedatakey;
 mod kms_key_policy_no_path;
@@ -10,10 +11,15 @@ mod kms_replica_key_missing;
 mod kms_replica_key_region;
 mod kms_replica_key_unusable;
 mod kms_replica_key_without_opt_in;
+mod kms_request_quota;
 mod kms_src_decrypt;
+mod kms_src_key_foreign;
+mod kms_sse_c_blocked_destination;
+mod kms_sse_c_supported;
 mod kms_xacct_both_sides;
 
 pub use kms_aws_managed_xacct::KmsAwsManagedXacct;
+pub use kms_destination_default_encryption::KmsDestinationDefaultEncryption;
 pub use kms_dst_encrypt::KmsDstEncrypt;
 pub use kms_dst_generatedatakey::KmsDstGeneratedatakey;
 pub use kms_key_policy_no_path::KmsKeyPolicyNoPath;
@@ -23,7 +29,11 @@ pub use kms_replica_key_missing::KmsReplicaKeyMissing;
 pub use kms_replica_key_region::KmsReplicaKeyRegion;
 pub use kms_replica_key_unusable::KmsReplicaKeyUnusable;
 pub use kms_replica_key_without_opt_in::KmsReplicaKeyWithoutOptIn;
+pub use kms_request_quota::KmsRequestQuota;
 pub use kms_src_decrypt::KmsSrcDecrypt;
+pub use kms_src_key_foreign::KmsSrcKeyForeign;
+pub use kms_sse_c_blocked_destination::KmsSseCBlockedDestination;
+pub use kms_sse_c_supported::KmsSseCSupported;
 pub use kms_xacct_both_sides::KmsXacctBothSides;
 
 use crate::graph::{Graph, Resolved, Tri};
@@ -119,4 +129,38 @@ pub(crate) fn related_mrk_in(g: &Graph<'_>, k: usize, region: &str) -> Option<us
     related_mrks(g, k)
         .into_iter()
         .find(|&i| g.keys[i].region.concrete() == Some(region))
+}
+
+/// How a bucket's default encryption configuration treats SSE-C uploads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SseC {
+    /// `blocked_encryption_types` lists `SSE-C`.
+    Blocked,
+    /// `blocked_encryption_types = ["NONE"]`: SSE-C explicitly allowed.
+    Allowed,
+    /// No explicit setting: allowed on buckets created before April 2026, blocked on newer ones.
+    Default,
+    /// Decided at apply or outside the input.
+    Unknown,
+}
+
+pub(crate) fn sse_c(bucket: &crate::graph::BucketView<'_>) -> (SseC, crate::source::Loc) {
+    use crate::model::Value;
+    let Some((sse, origin)) = bucket.sse else {
+        return (SseC::Default, bucket.bucket.origin.header.clone());
+    };
+    match &sse.blocked_encryption_types {
+        Value::Known(types, loc) => {
+            let state = if types.iter().any(|t| t.eq_ignore_ascii_case("SSE-C")) {
+                SseC::Blocked
+            } else if types.iter().any(|t| t.eq_ignore_ascii_case("NONE")) {
+                SseC::Allowed
+            } else {
+                SseC::Default
+            };
+            (state, loc.clone())
+        }
+        Value::Absent(_) => (SseC::Default, origin.header.clone()),
+        other => (SseC::Unknown, other.loc().clone()),
+    }
 }
