@@ -739,10 +739,16 @@ fn key(model: &mut Model, r: Res<'_>, replica: bool) {
         policy_at.policy()
     };
     let enabled = if replica { "enabled" } else { "is_enabled" };
+    // A key lives in the region of the provider that creates it; an ARN that says otherwise
+    // (hand-made plans) does not move it.
+    let region = match resource_region(at, &r.region) {
+        known @ Value::Known(..) => known,
+        _ => region_from_arn(&key_arn, at, &r.region),
+    };
     model.keys.push(Key {
         key_id: at.key("key_id").string(),
         account: account_from_arn(&key_arn, &r.account),
-        region: region_from_arn(&key_arn, at, &r.region),
+        region,
         policy,
         enabled: at.key(enabled).bool(),
         key_spec: at.key("customer_master_key_spec").string(),
