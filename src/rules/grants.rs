@@ -59,6 +59,7 @@ pub fn identity_gaps<'c>(cx: &'c Context<'_>, actions: &[&str]) -> Vec<Group<'c>
             })
             .filter(|c| wildcard_near_miss(g, &g.roles[c.role].identity, c).is_none())
             .filter(|c| !substitute_allowed(g, c))
+            .filter(|c| !super::kms::explained(g, c))
             .map(|c| (c, None)),
     )
 }

@@ -76,11 +76,15 @@ impl Rule for KmsDestinationDefaultEncryption {
             let (Some(src), Some(dst)) = (r.source(), r.destination()) else {
                 continue;
             };
-            let Some((dst_sse, _)) = dst.sse else { continue };
+            let Some((dst_sse, _)) = dst.sse else {
+                continue;
+            };
             let (Some(src_alg), Some(dst_alg)) = (algorithm(src), algorithm(dst)) else {
                 continue;
             };
-            if src_alg.eq_ignore_ascii_case(&dst_alg) || !seen.insert((r.address().to_string(), dst.index)) {
+            if src_alg.eq_ignore_ascii_case(&dst_alg)
+                || !seen.insert((r.address().to_string(), dst.index))
+            {
                 continue;
             }
             let src_text = if src_alg.eq_ignore_ascii_case("AES256") {

@@ -99,9 +99,15 @@ impl Rule for KmsReplicaKeyFormat {
                 Severity::Warning
             };
             let consequence = match xacct {
-                Tri::Yes => "the destination is in another account, so KMS looks for the key in the replication role's account and replicas fail",
-                Tri::No => "KMS resolves it in the replication role's account; this works only while the destination stays in that account",
-                Tri::Unknown => "KMS resolves it in the replication role's account, which fails if the destination is in another account",
+                Tri::Yes => {
+                    "the destination is in another account, so KMS looks for the key in the replication role's account and replicas fail"
+                }
+                Tri::No => {
+                    "KMS resolves it in the replication role's account; this works only while the destination stays in that account"
+                }
+                Tri::Unknown => {
+                    "KMS resolves it in the replication role's account, which fails if the destination is in another account"
+                }
             };
             sink.report(
                 value.loc(),

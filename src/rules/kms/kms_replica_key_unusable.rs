@@ -47,7 +47,7 @@ declare_rule! {
 }
 
 /// What makes a key unusable for S3, with the attribute that says so.
-fn defect<'m>(key: &'m crate::model::Key) -> Option<(String, &'m crate::source::Loc)> {
+fn defect(key: &crate::model::Key) -> Option<(String, &crate::source::Loc)> {
     if let Value::Known(false, loc) = &key.enabled {
         return Some(("is disabled".into(), loc));
     }

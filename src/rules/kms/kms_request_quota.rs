@@ -11,7 +11,8 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Nothing to fix. For heavy traffic, enable S3 Bucket Keys (fewer KMS calls) or request a
-    /// KMS quota increase.
+    /// KMS quota increase. The quota is per account and region, so the rule notes it once per
+    /// source account and region.
     ///
     /// ## Example
     /// Terraform, failing (reported at info):
@@ -67,8 +68,15 @@ impl Rule for KmsRequestQuota {
             if !r.is_active() || !ssc.sse_kms.is("Enabled") {
                 continue;
             }
-            // One note per replication configuration is enough.
-            if !seen.insert(r.address().to_string()) {
+            // The KMS request quota is per account and region: one note for each.
+            let scope = match r.source() {
+                Some(src) => match (src.account.known(), src.region.known()) {
+                    (Some(a), Some(region)) => format!("{a}|{region}"),
+                    _ => r.address().to_string(),
+                },
+                None => r.address().to_string(),
+            };
+            if !seen.insert(scope) {
                 continue;
             }
             sink.report(

@@ -55,9 +55,7 @@ declare_rule! {
 /// Whether the key's policy is in the input (then `kms-xacct-both-sides` decides).
 fn policy_visible(g: &Graph<'_>, link: &KeyLink) -> bool {
     match link {
-        KeyLink::Found(k) => g.keys[*k]
-            .policy
-            .is_none_or(|id| g.policy(id).is_some()),
+        KeyLink::Found(k) => g.keys[*k].policy.is_none_or(|id| g.policy(id).is_some()),
         _ => false,
     }
 }

@@ -1,10 +1,15 @@
 //! K. Encryption and KMS.
 
 mod kms_aws_managed_xacct;
+mod kms_caller_account_condition;
+mod kms_context_form;
 mod kms_destination_default_encryption;
+mod kms_dsse;
+mod kms_dst_decrypt_bucket_key;
 mod kms_dst_encrypt;
 mod kms_dst_generatedatakey;
 mod kms_key_policy_no_path;
+mod kms_mrk_distinct;
 mod kms_opt_in_missing;
 mod kms_replica_key_format;
 mod kms_replica_key_missing;
@@ -16,13 +21,22 @@ mod kms_src_decrypt;
 mod kms_src_key_foreign;
 mod kms_sse_c_blocked_destination;
 mod kms_sse_c_supported;
+mod kms_viaservice_region;
 mod kms_xacct_both_sides;
+mod near_miss;
+
+pub(crate) use near_miss::explained;
 
 pub use kms_aws_managed_xacct::KmsAwsManagedXacct;
+pub use kms_caller_account_condition::KmsCallerAccountCondition;
+pub use kms_context_form::KmsContextForm;
 pub use kms_destination_default_encryption::KmsDestinationDefaultEncryption;
+pub use kms_dsse::KmsDsse;
+pub use kms_dst_decrypt_bucket_key::KmsDstDecryptBucketKey;
 pub use kms_dst_encrypt::KmsDstEncrypt;
 pub use kms_dst_generatedatakey::KmsDstGeneratedatakey;
 pub use kms_key_policy_no_path::KmsKeyPolicyNoPath;
+pub use kms_mrk_distinct::KmsMrkDistinct;
 pub use kms_opt_in_missing::KmsOptInMissing;
 pub use kms_replica_key_format::KmsReplicaKeyFormat;
 pub use kms_replica_key_missing::KmsReplicaKeyMissing;
@@ -34,6 +48,7 @@ pub use kms_src_decrypt::KmsSrcDecrypt;
 pub use kms_src_key_foreign::KmsSrcKeyForeign;
 pub use kms_sse_c_blocked_destination::KmsSseCBlockedDestination;
 pub use kms_sse_c_supported::KmsSseCSupported;
+pub use kms_viaservice_region::KmsViaserviceRegion;
 pub use kms_xacct_both_sides::KmsXacctBothSides;
 
 use crate::graph::{Graph, Resolved, Tri};
@@ -62,6 +77,7 @@ pub(crate) fn key_policy_gaps<'c>(
                 .iter()
                 .any(|gap| matches!(gap, Gap::ResourcePolicy))
         })
+        .filter(|c| !explained(g, c))
         .filter_map(|c| crate::rules::grants::resource_policy_loc(g, c).map(|loc| (c, loc)))
         .collect()
 }

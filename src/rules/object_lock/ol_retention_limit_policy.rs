@@ -79,7 +79,9 @@ impl Rule for OlRetentionLimitPolicy {
             let Some(id) = dst.policy else { continue };
             let Some(policy) = g.policy(id) else { continue };
             for st in &policy.statements {
-                if st.effect != Some(Effect::Deny) || !grants::covers_action(st, "s3:ReplicateObject") {
+                if st.effect != Some(Effect::Deny)
+                    || !grants::covers_action(st, "s3:ReplicateObject")
+                {
                     continue;
                 }
                 let Some(cond) = st.conditions.iter().find(|c| {

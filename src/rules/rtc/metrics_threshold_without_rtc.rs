@@ -93,5 +93,7 @@ impl Rule for MetricsThresholdWithoutRtc {
 fn legacy_plan_default(r: &crate::graph::RuleRef<'_, '_>) -> bool {
     let origin = &r.config.origin;
     origin.format == crate::model::Format::Plan
-        && !origin.address.contains("aws_s3_bucket_replication_configuration")
+        && !origin
+            .address
+            .contains("aws_s3_bucket_replication_configuration")
 }
