@@ -62,6 +62,7 @@ pub static RULES: &[&dyn Rule] = &[
     &kms::KmsSrcKeyForeign,
     &kms::KmsRequestQuota,
     &kms::KmsDestinationDefaultEncryption,
+    &kms::KmsBatchAfterSseChange,
     &rtc::RtcMinutes15,
     &rtc::MetricsThresholdWithoutRtc,
     &rtc::RtcV2,

@@ -1,6 +1,7 @@
 //! K. Encryption and KMS.
 
 mod kms_aws_managed_xacct;
+mod kms_batch_after_sse_change;
 mod kms_caller_account_condition;
 mod kms_context_form;
 mod kms_destination_default_encryption;
@@ -28,6 +29,7 @@ mod near_miss;
 pub(crate) use near_miss::explained;
 
 pub use kms_aws_managed_xacct::KmsAwsManagedXacct;
+pub use kms_batch_after_sse_change::KmsBatchAfterSseChange;
 pub use kms_caller_account_condition::KmsCallerAccountCondition;
 pub use kms_context_form::KmsContextForm;
 pub use kms_destination_default_encryption::KmsDestinationDefaultEncryption;
