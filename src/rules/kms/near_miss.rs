@@ -84,8 +84,9 @@ fn allowed_with(
     would_match: String,
     change: impl FnOnce(&mut crate::rules::access::Need),
 ) -> Option<NearMiss> {
+    // Allowed, or left undecidable only by inputs that the change did not touch.
     match decide(g, c, change) {
-        Decision::Allow { by } => Some(NearMiss {
+        Decision::Allow { by } | Decision::Unknown { by, .. } => Some(NearMiss {
             kind,
             would_match,
             by,
@@ -107,7 +108,10 @@ pub(crate) fn bucket_of(object_arn: &str) -> &str {
 
 /// Why a denied KMS need would be allowed with one input changed.
 pub(crate) fn near_miss(g: &Graph<'_>, c: &Checked) -> Option<NearMiss> {
-    if c.decision.is_allow() {
+    if !matches!(
+        c.decision,
+        Decision::ImplicitDeny { .. } | Decision::ExplicitDeny { .. }
+    ) {
         return None;
     }
     if c.need.action == "s3:ReplicateObject" {
