@@ -100,7 +100,11 @@ impl Rule for KmsMrkDistinct {
         for (c, m) in of_kind(cx, Kind::RelatedMrk) {
             let role = &g.roles[c.role];
             let (anchor, address) = crate::rules::access::identity_anchor(g, role);
-            let at = m.by.first().map(|b| b.loc.clone()).unwrap_or(anchor);
+            let at =
+                m.by.iter()
+                    .find(|b| b.slot == crate::iam::Slot::Identity)
+                    .map(|b| b.loc.clone())
+                    .unwrap_or(anchor);
             sink.report(
                 &at,
                 format!(
@@ -113,10 +117,19 @@ impl Rule for KmsMrkDistinct {
             .label("another regional copy")
             .help(format!(
                 "add this statement to the role's permissions policy:\n{}",
-                crate::rules::access::allow_statement(g, None, &[c.need.action], &c.need.grant)
+                crate::rules::access::allow_statement(g, None, actions_for(c), &c.need.grant)
             ))
             .resource(address)
             .discriminator(format!("{}|{}", c.need.action, c.need.grant));
         }
+    }
+}
+
+/// What S3 needs on a key of this side.
+fn actions_for(c: &crate::rules::access::Checked) -> &'static [&'static str] {
+    if c.need.side == crate::rules::access::Side::SourceKey {
+        &["kms:Decrypt"]
+    } else {
+        &["kms:Encrypt", "kms:GenerateDataKey"]
     }
 }
