@@ -346,16 +346,19 @@ def bad_good():
          s(cross=True, kms=True, dst_key_policy=doc([{"Sid": "EnableIamPolicies", "Effect": "Allow",
                                                       "Principal": {"AWS": f"arn:aws:iam::{DST}:root"},
                                                       "Action": "kms:*", "Resource": "*"}])))
+    # Replicas of locked objects carry retention and legal holds (ol-destination-put-perms).
+    LOCKED_DST_ACTIONS = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags",
+                          "s3:PutObjectRetention", "s3:PutObjectLegalHold"]
     case("ol-destination-not-enabled", s(src_object_lock=True, src_object_actions=[
         "s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging",
         "s3:GetObjectRetention", "s3:GetObjectLegalHold"]),
          s(src_object_lock=True, dst_object_lock=True, src_object_actions=[
              "s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging",
-             "s3:GetObjectRetention", "s3:GetObjectLegalHold"]))
+             "s3:GetObjectRetention", "s3:GetObjectLegalHold"], dst_actions=LOCKED_DST_ACTIONS))
     case("ol-source-read-perms", s(src_object_lock=True, dst_object_lock=True),
          s(src_object_lock=True, dst_object_lock=True, src_object_actions=[
              "s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging",
-             "s3:GetObjectRetention", "s3:GetObjectLegalHold"]))
+             "s3:GetObjectRetention", "s3:GetObjectLegalHold"], dst_actions=LOCKED_DST_ACTIONS))
     case("rtc-requires-metrics", s(rtc=True), s(rtc=True, metrics=True))
     case("deny-replication-actions",
          s(cross=True, extra_bucket_policy_statements=[{"Sid": "NoReplication", "Effect": "Deny", "Principal": "*",

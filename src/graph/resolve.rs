@@ -122,8 +122,16 @@ impl<'m> Resolver<'m> {
         for (i, d) in model.documents.iter().enumerate() {
             add(&d.origin.address, Entity::Document(i));
         }
+        // A legacy inline replication block shares its bucket's address: the address names the bucket.
+        let bucket_addresses: std::collections::HashSet<&str> = model
+            .buckets
+            .iter()
+            .map(|b| b.origin.address.as_str())
+            .collect();
         for (i, r) in model.replications.iter().enumerate() {
-            add(&r.origin.address, Entity::Replication(i));
+            if !bucket_addresses.contains(r.origin.address.as_str()) {
+                add(&r.origin.address, Entity::Replication(i));
+            }
         }
         for (i, s) in model.bucket_settings.iter().enumerate() {
             add(&s.origin.address, Entity::Settings(i));

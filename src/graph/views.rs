@@ -34,6 +34,8 @@ pub struct BucketView<'m> {
     pub object_lock: Setting<'m, bool>,
     pub ownership: Setting<'m, String>,
     pub request_payer: Setting<'m, String>,
+    pub object_lock_default_retention: Setting<'m, String>,
+    pub object_lock_token: Setting<'m, String>,
     pub sse: Option<(&'m Sse, &'m Origin)>,
     pub public_access_block: Option<(&'m PublicAccessBlock, &'m Origin)>,
     pub lifecycle: Option<(&'m Lifecycle, &'m Origin)>,
@@ -131,6 +133,12 @@ fn merge_settings<'m>(
     pick(&mut view.object_lock, &s.object_lock, origin);
     pick(&mut view.ownership, &s.ownership, origin);
     pick(&mut view.request_payer, &s.request_payer, origin);
+    pick(
+        &mut view.object_lock_default_retention,
+        &s.object_lock_default_retention,
+        origin,
+    );
+    pick(&mut view.object_lock_token, &s.object_lock_token, origin);
     if let Some(sse) = &s.sse {
         view.sse = Some((sse, origin));
     }
@@ -184,6 +192,14 @@ pub(super) fn build_buckets(g: &mut Graph<'_>) {
             },
             request_payer: Setting {
                 value: &b.settings.request_payer,
+                origin: &b.origin,
+            },
+            object_lock_default_retention: Setting {
+                value: &b.settings.object_lock_default_retention,
+                origin: &b.origin,
+            },
+            object_lock_token: Setting {
+                value: &b.settings.object_lock_token,
                 origin: &b.origin,
             },
             sse: None,

@@ -466,7 +466,9 @@ fuse_fields!(BucketSettings {
     request_payer,
     change,
     versioning_before,
-    lifecycle
+    lifecycle,
+    object_lock_default_retention,
+    object_lock_token
 });
 fuse_fields!(AccountPublicAccessBlock {
     origin,

@@ -135,6 +135,11 @@ pub struct BucketSettings {
     /// Plans only: the versioning status before the plan, when this resource sets versioning.
     pub versioning_before: Value<Versioning>,
     pub lifecycle: Option<Lifecycle>,
+    /// The mode (`GOVERNANCE`, `COMPLIANCE`) of the Object Lock default retention, located at
+    /// the default retention block.
+    pub object_lock_default_retention: Value<String>,
+    /// The legacy `x-amz-bucket-object-lock-token` of an Object Lock configuration.
+    pub object_lock_token: Value<String>,
 }
 
 /// A bucket's lifecycle configuration: what batch and archive rules need to know.

@@ -366,13 +366,14 @@ fn replica_key_arn(r: &RuleRef<'_, '_>) -> Option<String> {
 }
 
 fn key_need(
-    g: &Graph<'_>,
+    r: &RuleRef<'_, '_>,
     action: &'static str,
     side: Side,
     key: usize,
     bucket_arn: &str,
     prefix: &str,
 ) -> Need {
+    let g = r.graph;
     let view = &g.keys[key];
     let arn = view.arn.known().unwrap_or_default().to_string();
     let region = view.region.concrete().unwrap_or("us-east-1").to_string();
@@ -390,14 +391,21 @@ fn key_need(
         owner: view.account.known().map(str::to_string),
         resource_policy,
         kind: ResourceKind::Kms,
-        context: vec![
-            requested_region(view.region.concrete(), "key"),
-            ("kms:ViaService", format!("s3.{region}.amazonaws.com")),
-            (
-                "kms:EncryptionContext:aws:s3:arn",
-                object_arn(bucket_arn, prefix),
-            ),
-        ],
+        context: {
+            let mut context = vec![
+                requested_region(view.region.concrete(), "key"),
+                ("kms:ViaService", format!("s3.{region}.amazonaws.com")),
+                (
+                    "kms:EncryptionContext:aws:s3:arn",
+                    object_arn(bucket_arn, prefix),
+                ),
+            ];
+            // The replication role's account calls KMS (catalogue §2, inferred).
+            if let Some(account) = r.source_account().known() {
+                context.push(("kms:CallerAccount", account.to_string()));
+            }
+            context
+        },
     }
 }
 
@@ -407,7 +415,6 @@ fn kms_needs(
     dst_arn: Option<&str>,
     prefix: &str,
 ) -> Vec<Need> {
-    let g = r.graph;
     let mut out = Vec::new();
     let opted_in = r
         .rule
@@ -419,7 +426,7 @@ fn kms_needs(
     }
     if let (Some(src_arn), Some(KeyLink::Found(k))) = (src_arn, r.source_key()) {
         out.push(key_need(
-            g,
+            r,
             "kms:Decrypt",
             Side::SourceKey,
             k,
@@ -429,7 +436,7 @@ fn kms_needs(
     }
     if let (Some(dst_arn), KeyLink::Found(k)) = (dst_arn, &r.rule_view.replica_key) {
         out.push(key_need(
-            g,
+            r,
             "kms:Encrypt",
             Side::DestinationKey,
             *k,
@@ -437,7 +444,7 @@ fn kms_needs(
             prefix,
         ));
         out.push(key_need(
-            g,
+            r,
             "kms:GenerateDataKey",
             Side::DestinationKey,
             *k,

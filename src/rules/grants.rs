@@ -69,6 +69,7 @@ pub fn identity_gaps<'c>(cx: &'c Context<'_>, actions: &[&str]) -> Vec<Group<'c>
             })
             .filter(|c| !substitute_allowed(g, c))
             .filter(|c| !super::coverage::explained_elsewhere(g, c))
+            .filter(|c| !super::kms::explained(g, c))
             .map(|c| (c, None)),
     )
 }

@@ -91,8 +91,14 @@ data "aws_iam_policy_document" "replication" {
   }
 
   statement {
-    sid       = "DestinationObjects"
-    actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    sid     = "DestinationObjects"
+    actions = [
+      "s3:ReplicateObject",
+      "s3:ReplicateDelete",
+      "s3:ReplicateTags",
+      "s3:PutObjectRetention",
+      "s3:PutObjectLegalHold",
+    ]
     resources = ["${aws_s3_bucket.replica.arn}/*"]
   }
 }

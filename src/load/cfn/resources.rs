@@ -316,6 +316,19 @@ impl Res<'_, '_, '_> {
             }),
             request_payer: Value::Absent(p.loc.clone()),
             lifecycle: p.at("LifecycleConfiguration").map(lifecycle),
+            object_lock_default_retention: match p
+                .at("ObjectLockConfiguration")
+                .and_then(|c| c.at("Rule"))
+                .and_then(|r| r.at("DefaultRetention"))
+            {
+                Some(d) => match vstr(d.at("Mode"), d) {
+                    Value::Known(mode, _) => Value::Known(mode, d.loc.clone()),
+                    Value::Absent(_) => Value::Known(String::new(), d.loc.clone()),
+                    other => other,
+                },
+                None => Value::Absent(p.loc.clone()),
+            },
+            object_lock_token: Value::Absent(p.loc.clone()),
             ..Default::default()
         };
         if let Some(rc) = p.at("ReplicationConfiguration")

@@ -128,6 +128,8 @@ pub fn map(model: &mut Model, r: Res<'_>, mode: &str, ty: &str) {
             };
             let settings = BucketSettings {
                 object_lock,
+                object_lock_default_retention: default_retention(&r.at),
+                object_lock_token: r.at.key("token").string(),
                 ..Default::default()
             };
             settings_resource(model, r, settings);
@@ -434,6 +436,11 @@ fn bucket(model: &mut Model, r: Res<'_>) {
     let settings = BucketSettings {
         versioning: legacy_versioning(at),
         object_lock: bucket_object_lock(at),
+        object_lock_default_retention: declared(at.key("object_lock_configuration"))
+            .and_then(|b| b.block())
+            .map(|b| default_retention(&b))
+            .unwrap_or_else(|| Value::Absent(at.loc())),
+        object_lock_token: Value::Absent(at.loc()),
         ownership: Value::Absent(at.loc()),
         sse: declared(at.key("server_side_encryption_configuration"))
             .and_then(|s| s.block())
@@ -492,6 +499,22 @@ fn bucket_object_lock(at: &At<'_>) -> Value<bool> {
             other => other.map(|_| false),
         },
         None => Value::Absent(at.loc()),
+    }
+}
+
+/// The mode of `rule[0].default_retention[0]` of an Object Lock configuration, at that block.
+fn default_retention(config: &At<'_>) -> Value<String> {
+    match config
+        .key("rule")
+        .block()
+        .and_then(|rule| rule.key("default_retention").block())
+    {
+        Some(d) => match d.key("mode").string() {
+            Value::Known(mode, _) => Value::Known(mode, d.loc()),
+            Value::Absent(_) => Value::Known(String::new(), d.loc()),
+            other => other,
+        },
+        None => Value::Absent(config.loc()),
     }
 }
 
@@ -843,10 +866,16 @@ fn key(model: &mut Model, r: Res<'_>, replica: bool) {
         policy_at.policy()
     };
     let enabled = if replica { "enabled" } else { "is_enabled" };
+    // A key lives in the region of the provider that creates it; an ARN that says otherwise
+    // (hand-made plans) does not move it.
+    let region = match resource_region(at, &r.region) {
+        known @ Value::Known(..) => known,
+        _ => region_from_arn(&key_arn, at, &r.region),
+    };
     model.keys.push(Key {
         key_id: at.key("key_id").string(),
         account: account_from_arn(&key_arn, &r.account),
-        region: region_from_arn(&key_arn, at, &r.region),
+        region,
         policy,
         enabled: at.key(enabled).bool(),
         key_spec: at.key("customer_master_key_spec").string(),
@@ -913,6 +942,8 @@ fn data_bucket(model: &mut Model, r: Res<'_>) {
             restrict_public_buckets: hidden("public access block", &loc),
         }),
         request_payer: hidden("request payment setting", &loc),
+        object_lock_default_retention: hidden("Object Lock default retention", &loc),
+        object_lock_token: Value::Absent(loc.clone()),
         ..Default::default()
     };
     model.buckets.push(Bucket {

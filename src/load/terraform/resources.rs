@@ -266,6 +266,8 @@ impl Res<'_, '_, '_> {
                 };
                 let settings = BucketSettings {
                     object_lock: enabled,
+                    object_lock_default_retention: default_retention(b),
+                    object_lock_token: b.s("token"),
                     ..Default::default()
                 };
                 model.bucket_settings.push(self.settings_resource(settings));
@@ -538,6 +540,11 @@ impl Res<'_, '_, '_> {
                     rules,
                 })
             },
+            object_lock_default_retention: b
+                .block("object_lock_configuration")
+                .map(|c| default_retention(&c))
+                .unwrap_or(Value::Absent(h.clone())),
+            object_lock_token: Value::Absent(h.clone()),
             ..Default::default()
         };
         if let Some(rc) = b.block("replication_configuration") {
@@ -616,6 +623,21 @@ fn versioning(status: &Value<String>) -> Value<Versioning> {
             "the versioning status is known only after apply",
             other.loc().clone(),
         ),
+    }
+}
+
+/// The mode of `rule { default_retention { ... } }` of an Object Lock configuration, at that block.
+fn default_retention(config: &B) -> Value<String> {
+    match config
+        .block("rule")
+        .and_then(|rule| rule.block("default_retention"))
+    {
+        Some(d) => match d.s("mode") {
+            Value::Known(mode, _) => Value::Known(mode, d.loc.clone()),
+            Value::Absent(_) => Value::Known(String::new(), d.loc.clone()),
+            other => other,
+        },
+        None => Value::Absent(config.loc.clone()),
     }
 }
 

@@ -225,6 +225,7 @@ pub fn report_policy_gap(
                 && gaps(g, &c.decision)
                     .iter()
                     .any(|gap| matches!(gap, Gap::ResourcePolicy))
+                && !crate::rules::kms::explained(g, c)
         });
         let Some(c) = missing else { continue };
         if !seen.insert((id, c.need.grant.clone())) {

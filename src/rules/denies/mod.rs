@@ -144,6 +144,10 @@ pub fn blocked<'c>(cx: &'c Context<'_>, kind: Blocker) -> Vec<Blocked<'c>> {
     let g = cx.graph;
     let mut groups: BTreeMap<String, Blocked<'c>> = BTreeMap::new();
     for c in cx.checked() {
+        // A DSSE-KMS value missing from an encryption condition is `kms-dsse`'s.
+        if crate::rules::kms::explained(g, c) {
+            continue;
+        }
         for gap in gaps(g, &c.decision) {
             let (loc, by) = match (&gap, kind) {
                 (Gap::Denied(by), _)

@@ -107,6 +107,7 @@ impl Rule for KmsDstGeneratedatakey {
             if !gaps(g, &c.decision)
                 .iter()
                 .any(|gap| matches!(gap, Gap::ResourcePolicy))
+                || super::explained(g, c)
             {
                 continue;
             }
