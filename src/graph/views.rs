@@ -1,8 +1,8 @@
 //! Joined views of buckets, roles, keys and replication configurations.
 
 use crate::model::{
-    AttachedPolicy, Bucket, BucketSettings, Origin, PublicAccessBlock, ReplicationRule, Sse, Value,
-    Versioning,
+    AttachedPolicy, Bucket, BucketSettings, LifecycleRule, Origin, PublicAccessBlock,
+    ReplicationRule, Sse, Value, Versioning,
 };
 use crate::source::Loc;
 use crate::syntax::Why;
@@ -36,6 +36,8 @@ pub struct BucketView<'m> {
     pub request_payer: Setting<'m, String>,
     pub sse: Option<(&'m Sse, &'m Origin)>,
     pub public_access_block: Option<(&'m PublicAccessBlock, &'m Origin)>,
+    /// Lifecycle rules and the resource that holds them.
+    pub lifecycle: Option<(&'m [LifecycleRule], &'m Origin)>,
     pub policy: Option<DocId>,
     /// The resource that holds the policy (for "add it here" fixes).
     pub policy_origin: Option<&'m Origin>,
@@ -136,6 +138,9 @@ fn merge_settings<'m>(
     if let Some(pab) = &s.public_access_block {
         view.public_access_block = Some((pab, origin));
     }
+    if !s.lifecycle.is_empty() {
+        view.lifecycle = Some((&s.lifecycle, origin));
+    }
     if let Some(doc) = &s.policy {
         let id = g.add_doc(doc, DocOwner::BucketPolicy, owner.to_string());
         view.policy = Some(id);
@@ -184,6 +189,7 @@ pub(super) fn build_buckets(g: &mut Graph<'_>) {
             },
             sse: None,
             public_access_block: None,
+            lifecycle: None,
             policy: None,
             policy_origin: None,
             settings_resources: Vec::new(),

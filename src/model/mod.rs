@@ -128,6 +128,22 @@ pub struct BucketSettings {
     pub public_access_block: Option<PublicAccessBlock>,
     /// `BucketOwner` or `Requester`.
     pub request_payer: Value<String>,
+    /// Lifecycle rules (`aws_s3_bucket_lifecycle_configuration`, `LifecycleConfiguration`).
+    pub lifecycle: Vec<LifecycleRule>,
+}
+
+/// One lifecycle rule, reduced to what replication cares about: the actions that create or
+/// remove delete markers, which replication never copies.
+#[derive(Clone, Debug, Default)]
+pub struct LifecycleRule {
+    pub loc: Loc,
+    pub status: Value<String>,
+    /// The prefix the rule applies to (filter, `And` or rule-level prefix); absent for all keys.
+    pub prefix: Value<String>,
+    /// Expiration of current versions (days or date): on a versioned bucket it adds delete markers.
+    pub expires_current: Option<Loc>,
+    /// `ExpiredObjectDeleteMarker`: removes delete markers that have no noncurrent version left.
+    pub expired_object_delete_marker: Value<bool>,
 }
 
 /// A separate resource that configures a bucket named by `bucket` (name or reference).
@@ -165,6 +181,23 @@ pub struct ReplicationRule {
     pub source_selection: Option<SourceSelection>,
     pub existing_object_replication: Value<String>,
     pub destination: Destination,
+    /// What the deploying tool fills in before S3 sees the rule.
+    pub deploy_defaults: DeployDefaults,
+}
+
+/// What the tool that deploys a replication rule adds to it before S3 sees it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DeployDefaults {
+    /// Sent as written (CloudFormation, the S3 API).
+    #[default]
+    AsWritten,
+    /// Terraform `aws_s3_bucket_replication_configuration`: an omitted `priority` of a rule with
+    /// a filter is sent as 0; everything else as written.
+    PriorityZero,
+    /// Terraform's legacy inline `replication_configuration`: the provider builds the filter (an
+    /// `And` when needed), sends priority 0 and DeleteMarkerReplication `Disabled` when omitted on
+    /// a rule with a filter, and drops delete marker replication from a rule without one.
+    LegacyProvider,
 }
 
 #[derive(Clone, Debug, Default)]

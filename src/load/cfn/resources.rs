@@ -5,10 +5,10 @@ use std::sync::Arc;
 use super::intrinsics::Evaluator;
 use super::yaml::{aligned_checkpoints, yaml_bool};
 use crate::model::{
-    AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, Destination, Filter, Format,
-    Key, KeyAlias, ManagedPolicy, Model, OrgPolicy, Origin, PolicyContent, PolicyDoc,
-    PublicAccessBlock, Replication, ReplicationRule, Role, RolePolicyAttachment, SourceSelection,
-    Sse, Tag, Toggle, Value, Versioning,
+    AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, DeployDefaults, Destination,
+    Filter, Format, Key, KeyAlias, LifecycleRule, ManagedPolicy, Model, OrgPolicy, Origin,
+    PolicyContent, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
+    RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value, Versioning,
 };
 use crate::source::{FileId, FileKind, Loc, StringOrigin};
 use crate::syntax::{Node, NodeKind, Part, Reference};
@@ -212,6 +212,14 @@ impl Res<'_, '_, '_> {
                 }
             }),
             request_payer: Value::Absent(p.loc.clone()),
+            lifecycle: p
+                .at("LifecycleConfiguration")
+                .and_then(|l| l.at("Rules"))
+                .and_then(Node::as_list)
+                .unwrap_or(&[])
+                .iter()
+                .map(lifecycle_rule)
+                .collect(),
         };
         if let Some(rc) = p.at("ReplicationConfiguration")
             && let NodeKind::Unknown(why) = &rc.kind
@@ -573,6 +581,22 @@ fn rule(r: &Node) -> ReplicationRule {
             loc: r.loc.clone(),
             ..Destination::default()
         }),
+        deploy_defaults: DeployDefaults::AsWritten,
+    }
+}
+
+/// A rule of `LifecycleConfiguration.Rules`.
+fn lifecycle_rule(r: &Node) -> LifecycleRule {
+    let expires_current = ["ExpirationInDays", "ExpirationDate"]
+        .iter()
+        .find_map(|k| r.at(k))
+        .map(|n| n.loc.clone());
+    LifecycleRule {
+        loc: r.loc.clone(),
+        status: vstr(r.at("Status"), r),
+        prefix: vstr(r.at("Prefix"), r),
+        expires_current,
+        expired_object_delete_marker: vbool(r.at("ExpiredObjectDeleteMarker"), r),
     }
 }
 

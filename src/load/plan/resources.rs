@@ -3,10 +3,11 @@
 use super::document;
 use super::values::At;
 use crate::model::{
-    AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, Destination, Filter, Key,
-    KeyAlias, KeyPolicyResource, ManagedPolicy, Model, NamedDocument, OrgPolicy,
-    OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
-    RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value, Versioning, arn,
+    AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, DeployDefaults, Destination,
+    Filter, Key, KeyAlias, KeyPolicyResource, LifecycleRule, ManagedPolicy, Model, NamedDocument,
+    OrgPolicy, OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock, Replication,
+    ReplicationRule, Role, RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value,
+    Versioning, arn,
 };
 use crate::source::Loc;
 use crate::syntax::Reference;
@@ -49,6 +50,7 @@ pub fn is_relevant(mode: &str, ty: &str) -> bool {
             | "aws_s3_bucket_public_access_block"
             | "aws_s3_bucket_request_payment_configuration"
             | "aws_s3_bucket_acl"
+            | "aws_s3_bucket_lifecycle_configuration"
             | "aws_iam_role"
             | "aws_iam_role_policy"
             | "aws_iam_role_policy_attachment"
@@ -144,6 +146,19 @@ pub fn map(model: &mut Model, r: Res<'_>, mode: &str, ty: &str) {
         "aws_s3_bucket_request_payment_configuration" => {
             let settings = BucketSettings {
                 request_payer: r.at.key("payer").string(),
+                ..Default::default()
+            };
+            settings_resource(model, r, settings);
+        }
+        "aws_s3_bucket_lifecycle_configuration" => {
+            let settings = BucketSettings {
+                lifecycle: r
+                    .at
+                    .key("rule")
+                    .blocks()
+                    .iter()
+                    .map(lifecycle_rule)
+                    .collect(),
                 ..Default::default()
             };
             settings_resource(model, r, settings);
@@ -331,6 +346,12 @@ fn bucket(model: &mut Model, r: Res<'_>) {
         request_payer: declared(at.key("request_payer"))
             .map(|p| p.string())
             .unwrap_or_else(|| Value::Absent(at.loc())),
+        // Provider v4+ computes this block from the bucket's current lifecycle, like the legacy
+        // replication block below: only a block written in the configuration is read.
+        lifecycle: declared(at.key("lifecycle_rule"))
+            .filter(|l| l.in_config() || !r.configured)
+            .map(|l| l.blocks().iter().map(legacy_lifecycle_rule).collect())
+            .unwrap_or_default(),
     };
     // Provider v4+ computes the legacy block from the bucket's current replication, which a
     // separate resource manages: only a block written in the configuration is this bucket's.
@@ -488,6 +509,7 @@ fn rule_v2(rule: &At<'_>, how: Priorities) -> ReplicationRule {
             rule.key("existing_object_replication").block(),
             rule,
         ),
+        deploy_defaults: DeployDefaults::PriorityZero,
         destination: match rule.key("destination").block() {
             Some(d) => destination_v2(&d),
             None => Destination {
@@ -648,6 +670,7 @@ fn legacy_rule(rule: &At<'_>, priority: Value<i64>) -> ReplicationRule {
             replica_modifications: Value::Absent(s.loc()),
         }),
         existing_object_replication: Value::Absent(rule.loc()),
+        deploy_defaults: DeployDefaults::LegacyProvider,
         destination: match dest {
             Some(d) => Destination {
                 loc: d.loc(),
@@ -673,6 +696,60 @@ fn legacy_rule(rule: &At<'_>, priority: Value<i64>) -> ReplicationRule {
                 ..Default::default()
             },
         },
+    }
+}
+
+/// The expiration actions of a lifecycle rule's `expiration` block.
+fn lifecycle_expiration(rule: &At<'_>) -> (Option<Loc>, Value<bool>) {
+    let Some(e) = rule.key("expiration").block() else {
+        return (None, Value::Absent(rule.loc()));
+    };
+    let days = e.key("days");
+    let expires_by_days = match days.int() {
+        Value::Known(n, _) => n > 0,
+        Value::Absent(_) => false,
+        _ => true,
+    };
+    let current = if expires_by_days {
+        Some(days.loc())
+    } else {
+        let date = e.key("date");
+        date.string().is_present().then(|| date.loc())
+    };
+    (current, e.key("expired_object_delete_marker").bool())
+}
+
+/// A rule of `aws_s3_bucket_lifecycle_configuration`.
+fn lifecycle_rule(rule: &At<'_>) -> LifecycleRule {
+    let prefix = match rule.key("filter").block() {
+        Some(f) => f.key("prefix").string().or(match f.key("and").block() {
+            Some(a) => a.key("prefix").string(),
+            None => Value::Absent(f.loc()),
+        }),
+        None => rule.key("prefix").string(),
+    };
+    let (expires_current, expired_object_delete_marker) = lifecycle_expiration(rule);
+    LifecycleRule {
+        loc: rule.loc(),
+        status: rule.key("status").string(),
+        prefix,
+        expires_current,
+        expired_object_delete_marker,
+    }
+}
+
+/// A `lifecycle_rule` block of the legacy `aws_s3_bucket`.
+fn legacy_lifecycle_rule(rule: &At<'_>) -> LifecycleRule {
+    let (expires_current, expired_object_delete_marker) = lifecycle_expiration(rule);
+    LifecycleRule {
+        loc: rule.loc(),
+        status: rule
+            .key("enabled")
+            .bool()
+            .map(|e| if e { "Enabled" } else { "Disabled" }.to_string()),
+        prefix: rule.key("prefix").string(),
+        expires_current,
+        expired_object_delete_marker,
     }
 }
 
@@ -786,6 +863,7 @@ fn data_bucket(model: &mut Model, r: Res<'_>) {
             restrict_public_buckets: hidden("public access block", &loc),
         }),
         request_payer: hidden("request payment setting", &loc),
+        lifecycle: Vec::new(),
     };
     model.buckets.push(Bucket {
         name: at.key("bucket").string(),

@@ -7,10 +7,11 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
 
 use crate::model::{
-    AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, Destination, Filter, Format,
-    Key as KmsKey, KeyAlias, KeyPolicyResource, ManagedPolicy, Model, NamedDocument, OrgPolicy,
-    OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
-    RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value, Versioning,
+    AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, DeployDefaults, Destination,
+    Filter, Format, Key as KmsKey, KeyAlias, KeyPolicyResource, LifecycleRule, ManagedPolicy,
+    Model, NamedDocument, OrgPolicy, OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock,
+    Replication, ReplicationRule, Role, RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle,
+    Value, Versioning,
 };
 use crate::source::Loc;
 use crate::syntax::{Key, Reference};
@@ -32,6 +33,7 @@ const TYPES: &[&str] = &[
     "aws_s3_bucket_ownership_controls",
     "aws_s3_bucket_public_access_block",
     "aws_s3_bucket_request_payment_configuration",
+    "aws_s3_bucket_lifecycle_configuration",
     "aws_iam_role",
     "aws_iam_role_policy",
     "aws_iam_role_policy_attachment",
@@ -294,6 +296,13 @@ impl Res<'_, '_, '_> {
                 };
                 model.bucket_settings.push(self.settings_resource(settings));
             }
+            "aws_s3_bucket_lifecycle_configuration" => {
+                let settings = BucketSettings {
+                    lifecycle: b.blocks("rule").iter().map(lifecycle_rule).collect(),
+                    ..Default::default()
+                };
+                model.bucket_settings.push(self.settings_resource(settings));
+            }
             "aws_iam_role" => {
                 let name = match b.s("name") {
                     Value::Absent(l) if b.has("name_prefix") => {
@@ -487,6 +496,11 @@ impl Res<'_, '_, '_> {
             policy: b.policy("policy"),
             public_access_block: None,
             request_payer: b.s("request_payer"),
+            lifecycle: b
+                .blocks("lifecycle_rule")
+                .iter()
+                .map(legacy_lifecycle_rule)
+                .collect(),
         };
         if let Some(rc) = b.block("replication_configuration") {
             let source = Value::Ref(
@@ -685,6 +699,7 @@ fn rule(r: &B) -> ReplicationRule {
         source_selection: ssc,
         existing_object_replication: status_of(r.block("existing_object_replication"), &r.loc),
         destination,
+        deploy_defaults: DeployDefaults::PriorityZero,
     }
 }
 
@@ -754,5 +769,52 @@ fn legacy_rule(r: &B) -> ReplicationRule {
         source_selection: ssc,
         existing_object_replication: Value::Absent(r.loc.clone()),
         destination,
+        deploy_defaults: DeployDefaults::LegacyProvider,
+    }
+}
+
+/// The expiration actions of a lifecycle rule's `expiration` block.
+fn lifecycle_expiration(e: Option<&B>, at: &Loc) -> (Option<Loc>, Value<bool>) {
+    let Some(e) = e else {
+        return (None, Value::Absent(at.clone()));
+    };
+    let current = ["days", "date"]
+        .iter()
+        .find_map(|k| e.get(k).filter(|(v, _)| !v.is_null()).map(|(_, l)| l));
+    (current, e.b("expired_object_delete_marker"))
+}
+
+/// A rule of `aws_s3_bucket_lifecycle_configuration`.
+fn lifecycle_rule(r: &B) -> LifecycleRule {
+    let filter = r.block("filter");
+    let prefix = match &filter {
+        Some(f) => f.s("prefix").or(f
+            .block("and")
+            .map_or(Value::Absent(f.loc.clone()), |a| a.s("prefix"))),
+        None => r.s("prefix"),
+    };
+    let (expires_current, expired_object_delete_marker) =
+        lifecycle_expiration(r.block("expiration").as_ref(), &r.loc);
+    LifecycleRule {
+        loc: r.loc.clone(),
+        status: r.s("status"),
+        prefix,
+        expires_current,
+        expired_object_delete_marker,
+    }
+}
+
+/// A `lifecycle_rule` block of the legacy `aws_s3_bucket`.
+fn legacy_lifecycle_rule(r: &B) -> LifecycleRule {
+    let (expires_current, expired_object_delete_marker) =
+        lifecycle_expiration(r.block("expiration").as_ref(), &r.loc);
+    LifecycleRule {
+        loc: r.loc.clone(),
+        status: r
+            .b("enabled")
+            .map(|e| if e { "Enabled" } else { "Disabled" }.to_string()),
+        prefix: r.s("prefix"),
+        expires_current,
+        expired_object_delete_marker,
     }
 }
