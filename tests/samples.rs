@@ -42,7 +42,8 @@ fn bad_samples_report_their_rule() {
             outcome
                 .findings
                 .iter()
-                .any(|f| f.severity >= repl_lint::finding::Severity::Warning),
+                .any(|f| f.severity >= repl_lint::finding::Severity::Warning
+                    || f.severity >= rule.meta().severity),
             "{} reported nothing on {}:\n{}",
             rule.meta().id,
             dir.display(),
