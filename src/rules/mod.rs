@@ -13,6 +13,7 @@ pub mod cross_account;
 pub mod delete_markers;
 pub mod denies;
 pub mod destination_permissions;
+pub mod filters;
 pub mod kms;
 pub mod object_lock;
 pub mod ownership;

@@ -1,0 +1,61 @@
+//! J. Filters, V1/V2 schema, priorities and overlapping rules.
+
+
+use crate::graph::{Graph, RuleRef};
+use crate::model::{DeployDefaults, ReplicationRule, Value};
+
+/// A rule uses the V2 schema when it has a filter, even an empty one.
+pub(crate) fn is_v2(rule: &ReplicationRule) -> bool {
+    rule.filter.is_some()
+}
+
+/// The prefix as written: the filter's (top level or `And`) for V2, the rule-level one for V1.
+pub(crate) fn written_prefix(rule: &ReplicationRule) -> &Value<String> {
+    match &rule.filter {
+        Some(f) => &f.prefix,
+        None => &rule.prefix,
+    }
+}
+
+/// Whether some key can start with both prefixes.
+pub(crate) fn prefixes_overlap(a: &str, b: &str) -> bool {
+    a.starts_with(b) || b.starts_with(a)
+}
+
+/// Whether the rule replicates user delete markers: V1 rules always do, V2 rules when delete
+/// marker replication is Enabled. `None` when that is not known.
+pub(crate) fn replicates_delete_markers(rule: &ReplicationRule) -> Option<bool> {
+    if !is_v2(rule) {
+        return Some(true);
+    }
+    match &rule.delete_marker_replication {
+        Value::Known(s, _) => Some(s.eq_ignore_ascii_case("Enabled")),
+        Value::Absent(_) => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether the deploying tool sends the rule as written (no filled-in defaults).
+pub(crate) fn as_written(rule: &ReplicationRule) -> bool {
+    rule.deploy_defaults == DeployDefaults::AsWritten
+}
+
+/// The priority S3 receives: as written, or the 0 Terraform sends for an omitted one.
+pub(crate) fn effective_priority(rule: &ReplicationRule) -> Option<i64> {
+    match &rule.priority {
+        Value::Known(p, _) => Some(*p),
+        Value::Absent(_) if !as_written(rule) => Some(0),
+        _ => None,
+    }
+}
+
+/// The rules of each replication configuration, together.
+pub(crate) fn configurations<'g, 'm>(
+    g: &'g Graph<'m>,
+) -> impl Iterator<Item = Vec<RuleRef<'g, 'm>>> {
+    g.replications.iter().enumerate().map(move |(ci, view)| {
+        (0..view.rules.len())
+            .filter_map(|i| g.rule_ref(ci, i))
+            .collect()
+    })
+}
