@@ -1,5 +1,30 @@
 //! J. Filters, V1/V2 schema, priorities and overlapping rules.
 
+mod flt_and_semantics;
+mod flt_and_underspecified;
+mod flt_empty_means_all;
+mod flt_exactly_one_child;
+mod flt_overlap_same_destination;
+mod flt_prefix_folder;
+mod flt_prefix_leading_slash;
+mod flt_priority_duplicate;
+mod flt_priority_required;
+mod flt_tags_at_create;
+mod flt_v1_v2_mix;
+mod flt_v2_feature_on_v1;
+
+pub use flt_and_semantics::FltAndSemantics;
+pub use flt_and_underspecified::FltAndUnderspecified;
+pub use flt_empty_means_all::FltEmptyMeansAll;
+pub use flt_exactly_one_child::FltExactlyOneChild;
+pub use flt_overlap_same_destination::FltOverlapSameDestination;
+pub use flt_prefix_folder::FltPrefixFolder;
+pub use flt_prefix_leading_slash::FltPrefixLeadingSlash;
+pub use flt_priority_duplicate::FltPriorityDuplicate;
+pub use flt_priority_required::FltPriorityRequired;
+pub use flt_tags_at_create::FltTagsAtCreate;
+pub use flt_v1_v2_mix::FltV1V2Mix;
+pub use flt_v2_feature_on_v1::FltV2FeatureOnV1;
 
 use crate::graph::{Graph, RuleRef};
 use crate::model::{DeployDefaults, ReplicationRule, Value};
