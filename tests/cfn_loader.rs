@@ -1132,3 +1132,45 @@ Resources:
     let (model, _) = load_texts(&[("pinned.yaml", text)], &options);
     assert_eq!(known(&model.buckets[0].account), "222222222222");
 }
+
+#[test]
+fn lifecycle_rules_and_rules_sent_as_written() {
+    let text = r#"
+Resources:
+  Src:
+    Type: AWS::S3::Bucket
+    Properties:
+      LifecycleConfiguration:
+        Rules:
+          - Status: Enabled
+            Prefix: logs/
+            ExpirationInDays: 30
+          - Status: Enabled
+            ExpiredObjectDeleteMarker: true
+      ReplicationConfiguration:
+        Role: arn:aws:iam::111122223333:role/r
+        Rules:
+          - Status: Enabled
+            Filter: {}
+            Destination: {Bucket: arn:aws:s3:::dst}
+"#;
+    let (m, db) = load_one("template.yaml", text);
+    no_errors(&m);
+    let rules = &m.buckets[0].settings.lifecycle;
+    assert_eq!(rules.len(), 2);
+    assert_eq!(known(&rules[0].prefix), "logs/");
+    assert_eq!(src(&db, rules[0].expires_current.as_ref().unwrap()), "30");
+    assert!(rules[1].expires_current.is_none());
+    assert!(rules[1].expired_object_delete_marker.is_true());
+    let rule = &m.replications[0].rules[0];
+    assert_eq!(
+        rule.deploy_defaults,
+        repl_lint::model::DeployDefaults::AsWritten
+    );
+    assert!(rule.priority.is_absent());
+    assert!(
+        rule.filter
+            .as_ref()
+            .is_some_and(|f| f.top_level_children == 0)
+    );
+}

@@ -1302,3 +1302,85 @@ resource "aws_s3_bucket_replication_configuration" "r" {
     );
     assert!(deps.contains(&"aws_iam_role.r".to_string()), "{deps:?}");
 }
+
+#[test]
+fn lifecycle_rules_and_what_the_provider_fills_in() {
+    let dir = workspace(&[(
+        "main.tf",
+        r#"
+resource "aws_s3_bucket" "legacy" {
+  bucket = "legacy"
+  lifecycle_rule {
+    enabled = true
+    prefix  = "tmp/"
+    expiration {
+      days = 7
+    }
+  }
+  replication_configuration {
+    role = "arn:aws:iam::111122223333:role/r"
+    rules {
+      status = "Enabled"
+      filter {}
+      destination {
+        bucket = "arn:aws:s3:::dst"
+      }
+    }
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "src" {
+  bucket = "src"
+  rule {
+    id     = "markers"
+    status = "Enabled"
+    filter {
+      prefix = "logs/"
+    }
+    expiration {
+      expired_object_delete_marker = true
+    }
+  }
+}
+
+resource "aws_s3_bucket_replication_configuration" "r" {
+  bucket = "src"
+  role   = "arn:aws:iam::111122223333:role/r"
+  rule {
+    status = "Enabled"
+    filter {}
+    destination {
+      bucket = "arn:aws:s3:::dst"
+    }
+  }
+}
+"#,
+    )]);
+    let (m, db) = load_dir(&dir);
+    no_errors(&m, &db);
+    let legacy = &m.buckets[0].settings.lifecycle;
+    assert_eq!(legacy.len(), 1);
+    assert_eq!(known(&legacy[0].status), "Enabled");
+    assert_eq!(known(&legacy[0].prefix), "tmp/");
+    assert_eq!(text(&db, legacy[0].expires_current.as_ref().unwrap()), "7");
+    let lc = &m.bucket_settings[0].settings.lifecycle;
+    assert_eq!(known(&lc[0].prefix), "logs/");
+    assert!(lc[0].expires_current.is_none());
+    assert!(lc[0].expired_object_delete_marker.is_true());
+    use repl_lint::model::DeployDefaults;
+    let defaults: Vec<_> = m
+        .replications
+        .iter()
+        .map(|r| r.rules[0].deploy_defaults)
+        .collect();
+    assert!(defaults.contains(&DeployDefaults::LegacyProvider));
+    assert!(defaults.contains(&DeployDefaults::PriorityZero));
+    for r in &m.replications {
+        assert!(
+            r.rules[0]
+                .filter
+                .as_ref()
+                .is_some_and(|f| f.top_level_children == 0)
+        );
+    }
+}
