@@ -1,4 +1,5 @@
 use crate::model::DeployDefaults;
+use crate::rules::filters::shape_known;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -80,6 +81,7 @@ impl Rule for DelMissingOnV2 {
             let Some(filter) = &rule.filter else { continue };
             if rule.deploy_defaults == DeployDefaults::LegacyProvider
                 || rule.delete_marker_replication.is_present()
+                || !shape_known(rule)
             {
                 continue;
             }

@@ -1,4 +1,5 @@
 use crate::model::DeployDefaults;
+use crate::rules::filters::shape_known;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -82,6 +83,7 @@ impl Rule for DelOnV1Rule {
             let dmr = &rule.delete_marker_replication;
             if rule.filter.is_some()
                 || dmr.is_absent()
+                || !shape_known(rule)
                 || rule.deploy_defaults == DeployDefaults::LegacyProvider
             {
                 continue;

@@ -1,4 +1,5 @@
 use crate::model::DeployDefaults;
+use crate::rules::filters::shape_known;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -76,7 +77,7 @@ impl Rule for DelV1Implicit {
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         for r in cx.graph.each_rule() {
             let rule = r.rule;
-            if rule.filter.is_some() || !r.is_active() {
+            if rule.filter.is_some() || !r.is_active() || !shape_known(rule) {
                 continue;
             }
             let dmr_written = rule.delete_marker_replication.is_present();

@@ -81,7 +81,7 @@ impl Rule for FltPriorityRequired {
             let v2: Vec<_> = rules.iter().filter(|r| is_v2(r.rule)).collect();
             for r in &v2 {
                 let rule = r.rule;
-                if !rule.priority.is_absent() {
+                if !rule.priority.is_absent() || !super::shape_known(rule) {
                     continue;
                 }
                 if as_written(rule) {

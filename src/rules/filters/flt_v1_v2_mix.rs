@@ -87,6 +87,9 @@ impl Rule for FltV1V2Mix {
                 .resource(r.address())
                 .discriminator(r.key());
             }
+            if !rules.iter().all(|r| super::shape_known(r.rule)) {
+                continue;
+            }
             let v1 = rules.iter().find(|r| !is_v2(r.rule));
             let v2 = rules.iter().find(|r| is_v2(r.rule));
             let (Some(v1), Some(v2)) = (v1, v2) else {

@@ -69,6 +69,7 @@ impl Rule for FltV2FeatureOnV1 {
             let eor = &rule.existing_object_replication;
             if rule.filter.is_some()
                 || eor.is_absent()
+                || !super::shape_known(rule)
                 || rule.deploy_defaults == DeployDefaults::LegacyProvider
             {
                 continue;

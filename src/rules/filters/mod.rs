@@ -29,6 +29,13 @@ pub use flt_v2_feature_on_v1::FltV2FeatureOnV1;
 use crate::graph::{Graph, RuleRef};
 use crate::model::{DeployDefaults, ReplicationRule, Value};
 
+/// Whether the input shows the rule's own elements. A rule generated from a collection known
+/// only after apply (a `dynamic "rule"` over computed values) reads as a rule without filter or
+/// delete marker element; its status is unknown too, which is how it is recognized here.
+pub(crate) fn shape_known(rule: &ReplicationRule) -> bool {
+    matches!(rule.status, Value::Known(..) | Value::Absent(_))
+}
+
 /// A rule uses the V2 schema when it has a filter, even an empty one.
 pub(crate) fn is_v2(rule: &ReplicationRule) -> bool {
     rule.filter.is_some()
