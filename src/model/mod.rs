@@ -183,6 +183,9 @@ pub struct ReplicationRule {
     pub destination: Destination,
     /// What the deploying tool fills in before S3 sees the rule.
     pub deploy_defaults: DeployDefaults,
+    /// Where the value of the prefix (filter or rule-level) was written, when that is outside
+    /// the rule: a variable default, a local, a module argument.
+    pub prefix_origin: Option<Loc>,
 }
 
 /// What the tool that deploys a replication rule adds to it before S3 sees it.

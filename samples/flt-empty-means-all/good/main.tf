@@ -1,4 +1,4 @@
-# Passes `flt-empty-means-all`: `filter {}` says "everything" explicitly.
+# Passes `flt-empty-means-all`: an empty prefix written in place says "everything" on purpose.
 
 terraform {
   required_providers {
@@ -108,7 +108,9 @@ resource "aws_s3_bucket_replication_configuration" "replication" {
     priority = 1
     status   = "Enabled"
 
-    filter {}
+    filter {
+      prefix = ""
+    }
 
     delete_marker_replication {
       status = "Enabled"

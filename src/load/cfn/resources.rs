@@ -582,6 +582,8 @@ fn rule(r: &Node) -> ReplicationRule {
             ..Destination::default()
         }),
         deploy_defaults: DeployDefaults::AsWritten,
+        // Parameters resolve to the value at the Ref: templates do not tell where it came from.
+        prefix_origin: None,
     }
 }
 

@@ -510,6 +510,7 @@ fn rule_v2(rule: &At<'_>, how: Priorities) -> ReplicationRule {
             rule,
         ),
         deploy_defaults: DeployDefaults::PriorityZero,
+        prefix_origin: None,
         destination: match rule.key("destination").block() {
             Some(d) => destination_v2(&d),
             None => Destination {
@@ -671,6 +672,7 @@ fn legacy_rule(rule: &At<'_>, priority: Value<i64>) -> ReplicationRule {
         }),
         existing_object_replication: Value::Absent(rule.loc()),
         deploy_defaults: DeployDefaults::LegacyProvider,
+        prefix_origin: None,
         destination: match dest {
             Some(d) => Destination {
                 loc: d.loc(),

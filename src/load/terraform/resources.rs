@@ -700,7 +700,27 @@ fn rule(r: &B) -> ReplicationRule {
         existing_object_replication: status_of(r.block("existing_object_replication"), &r.loc),
         destination,
         deploy_defaults: DeployDefaults::PriorityZero,
+        prefix_origin: r
+            .block("filter")
+            .and_then(|f| {
+                value_origin_outside(&f, "prefix", &r.loc).or_else(|| {
+                    f.block("and")
+                        .and_then(|a| value_origin_outside(&a, "prefix", &r.loc))
+                })
+            })
+            .or_else(|| value_origin_outside(r, "prefix", &r.loc)),
     }
+}
+
+/// Where the value of `name` was written, when that is outside `within` (a variable default,
+/// a local, a module argument): the value is computed rather than written in place.
+fn value_origin_outside(b: &B, name: &str, within: &Loc) -> Option<Loc> {
+    let (value, _) = b.get(name)?;
+    let inside = match (&value.loc, within) {
+        (Loc::Span(v), Loc::Span(w)) => v.file == w.file && v.start >= w.start && v.end <= w.end,
+        _ => false,
+    };
+    (!inside && !value.loc.is_none()).then_some(value.loc)
 }
 
 /// A rule of the legacy inline `replication_configuration` block of `aws_s3_bucket`.
@@ -770,6 +790,10 @@ fn legacy_rule(r: &B) -> ReplicationRule {
         existing_object_replication: Value::Absent(r.loc.clone()),
         destination,
         deploy_defaults: DeployDefaults::LegacyProvider,
+        prefix_origin: r
+            .block("filter")
+            .and_then(|f| value_origin_outside(&f, "prefix", &r.loc))
+            .or_else(|| value_origin_outside(r, "prefix", &r.loc)),
     }
 }
 

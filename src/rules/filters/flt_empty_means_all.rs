@@ -1,19 +1,19 @@
 use crate::rules::prelude::*;
 
 declare_rule! {
-    /// A prefix written as an empty string selects every object.
+    /// A prefix that a variable or module argument leaves empty selects every object.
     ///
     /// ## What goes wrong
-    /// Nothing is rejected. An empty prefix (`prefix = ""`, `Prefix: ""`), like an empty filter,
-    /// applies the rule to every object of the bucket. That is right for "replicate everything",
-    /// but an empty string often comes from a variable or parameter that was meant to narrow the
-    /// rule. `filter {}` is Terraform's documented way to say "no filter" in V2; an empty filter
-    /// written that way is not reported. Plans show an omitted and an empty prefix alike, so
-    /// this rule reports Terraform sources and templates only.
+    /// Nothing is rejected. An empty prefix, like an empty filter, applies the rule to every
+    /// object of the bucket. Written in place (`filter {}`, `prefix = ""`, `Prefix: ""`) that
+    /// is the usual way to say "everything" and is not reported. When the empty value comes
+    /// from a variable default, a local or a module argument, it is often a prefix that was
+    /// meant to narrow the rule and was never set; repl-lint reports those. CloudFormation
+    /// parameters and plans do not show where a value came from, so this rule reports
+    /// Terraform sources only.
     ///
     /// ## How to fix
-    /// To replicate everything, keep it (in Terraform, `filter {}` says so without a prefix);
-    /// otherwise set the intended prefix.
+    /// Set the intended prefix, or write `filter {}` when every object is meant.
     ///
     /// ## Example
     /// Terraform, reported:
@@ -30,16 +30,8 @@ declare_rule! {
     /// ```hcl
     /// filter {}
     /// ```
-    /// CloudFormation, reported:
-    /// ```yaml
-    /// Filter:
-    ///   Prefix: !Ref ReplicatedPrefix   # defaults to ""
-    /// ```
-    /// CloudFormation, explicit:
-    /// ```yaml
-    /// Filter:
-    ///   Prefix: reports/
-    /// ```
+    /// CloudFormation templates do not show whether a prefix came from a parameter; this rule
+    /// reports nothing for templates.
     ///
     /// ## Sources
     /// S3 User Guide, "Replication configuration file elements"; Terraform
@@ -58,15 +50,19 @@ impl Rule for FltEmptyMeansAll {
                 continue;
             }
             let prefix = super::written_prefix(r.rule);
+            let Some(origin) = &r.rule.prefix_origin else {
+                continue;
+            };
             if prefix.as_str() != Some("") {
                 continue;
             }
             sink.report(
                 prefix.loc(),
-                format!("the prefix of {} is empty: the rule replicates every object of the bucket", r.label()),
+                format!("the prefix of {} is left empty by a variable or argument: the rule replicates every object of the bucket", r.label()),
             )
             .label("empty prefix selects all objects")
-            .help("if every object is meant, keep it (Terraform can say so with `filter {}`); otherwise set the intended prefix")
+            .related(origin, "the empty value is set here")
+            .help("set the intended prefix, or write `filter {}` when every object is meant")
             .resource(r.address())
             .discriminator(r.key());
         }
