@@ -6,8 +6,11 @@ declare_rule! {
     /// ## What goes wrong
     /// A replication filter "must specify exactly one Prefix, TagFilter, or an And child
     /// element". With a prefix and a tag side by side, S3 rejects the configuration
-    /// (`MalformedXML`); Terraform accepts exactly one of `prefix`, `tag`, `and`, or an empty
-    /// `filter {}`.
+    /// (`MalformedXML`). The Terraform provider documents exactly one of `prefix`, `tag`, `and`
+    /// (or an empty `filter {}`); depending on its version it sends them all (and S3 rejects
+    /// the rule) or silently keeps one and drops the others, so the rule selects other objects
+    /// than written. An empty `prefix = ""` next to another condition is harmless in Terraform
+    /// and not reported there.
     ///
     /// ## How to fix
     /// Wrap a combined prefix and tags in `and`.
@@ -62,7 +65,12 @@ impl Rule for FltExactlyOneChild {
             let Some(filter) = &r.rule.filter else {
                 continue;
             };
-            if filter.top_level_children <= 1 {
+            // Terraform does not send an empty prefix next to another condition.
+            let empty_prefix = !super::as_written(r.rule) && filter.prefix.as_str() == Some("");
+            let children = filter
+                .top_level_children
+                .saturating_sub(usize::from(empty_prefix));
+            if children <= 1 {
                 continue;
             }
             sink.report(
@@ -70,7 +78,7 @@ impl Rule for FltExactlyOneChild {
                 format!(
                     "the filter of {} sets {} conditions (prefix, tag, and) side by side; S3 accepts exactly one",
                     r.label(),
-                    filter.top_level_children
+                    children
                 ),
             )
             .label("more than one filter condition at the top level")
