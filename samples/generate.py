@@ -328,9 +328,12 @@ def bad_good():
     case("own-act-needs-account", s(owner_override=True, dest_account=None,
                                     dst_actions=["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags",
                                                  "s3:ObjectOwnerOverrideToBucketOwner"]),
-         s(owner_override=True, dest_account=SRC,
+         # Cross-account: an owner override between buckets of one account is own-act-same-account.
+         s(cross=True, owner_override=True,
            dst_actions=["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags",
-                        "s3:ObjectOwnerOverrideToBucketOwner"]))
+                        "s3:ObjectOwnerOverrideToBucketOwner"],
+           bucket_policy_actions=["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags",
+                                  "s3:ObjectOwnerOverrideToBucketOwner"]))
     case("del-tag-filter", s(filter={"tag": ["replicate", "true"]}), s(filter={"tag": ["replicate", "true"]}, dmr="Disabled"))
     case("kms-opt-in-missing", s(kms=True, ssc=None, replica_key=False), s(kms=True))
     case("kms-replica-key-missing", s(kms=True, replica_key=False))

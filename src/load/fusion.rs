@@ -26,10 +26,10 @@ use serde_json::Value as Json;
 
 use crate::model::{
     AccountPublicAccessBlock, AccountRegion, AttachedPolicy, Bucket, BucketSettings,
-    BucketSettingsResource, ChangeActions, Destination, Filter, Key, KeyAlias, KeyPolicyResource,
-    Lifecycle, LifecycleRule, ManagedPolicy, Model, NamedDocument, OrgPolicy, OrgPolicyAttachment,
-    Origin, PolicyContent, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
-    RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value,
+    BucketSettingsResource, ChangeActions, DeployDefaults, Destination, Filter, Key, KeyAlias,
+    KeyPolicyResource, Lifecycle, LifecycleRule, ManagedPolicy, Model, NamedDocument, OrgPolicy,
+    OrgPolicyAttachment, Origin, PolicyContent, PolicyDoc, PublicAccessBlock, Replication,
+    ReplicationRule, Role, RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value,
 };
 use crate::source::Loc;
 use crate::syntax::{Node, NodeKind};
@@ -486,6 +486,7 @@ fuse_fields!(LifecycleRule {
     loc,
     id,
     status,
+    prefix,
     transitions,
     noncurrent_transitions,
     expiration,
@@ -529,7 +530,9 @@ fuse_fields!(
         delete_marker_replication,
         source_selection,
         existing_object_replication,
-        destination
+        destination,
+        deploy_defaults,
+        prefix_origin
     },
     key = |rule: &ReplicationRule| rule.id.get().cloned()
 );
@@ -647,6 +650,13 @@ impl Fuse for Loc {
 
 /// References as written: only templates have them, and templates are never fused.
 impl Fuse for (String, Loc) {
+    fn fuse(self, _plan: Self) -> Self {
+        self
+    }
+}
+
+/// Both sides read the same resource type, so they agree on what the tool fills in.
+impl Fuse for DeployDefaults {
     fn fuse(self, _plan: Self) -> Self {
         self
     }

@@ -155,6 +155,8 @@ pub struct LifecycleRule {
     pub id: Value<String>,
     /// `Enabled` or `Disabled`.
     pub status: Value<String>,
+    /// The prefix the rule applies to (filter, `And` or rule-level prefix); absent for all keys.
+    pub prefix: Value<String>,
     /// Target storage classes of current-version transitions.
     pub transitions: Vec<Value<String>>,
     /// Target storage classes of noncurrent-version transitions.
@@ -223,6 +225,26 @@ pub struct ReplicationRule {
     pub source_selection: Option<SourceSelection>,
     pub existing_object_replication: Value<String>,
     pub destination: Destination,
+    /// What the deploying tool fills in before S3 sees the rule.
+    pub deploy_defaults: DeployDefaults,
+    /// Where the value of the prefix (filter or rule-level) was written, when that is outside
+    /// the rule: a variable default, a local, a module argument.
+    pub prefix_origin: Option<Loc>,
+}
+
+/// What the tool that deploys a replication rule adds to it before S3 sees it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DeployDefaults {
+    /// Sent as written (CloudFormation, the S3 API).
+    #[default]
+    AsWritten,
+    /// Terraform `aws_s3_bucket_replication_configuration`: an omitted `priority` of a rule with
+    /// a filter is sent as 0; everything else as written.
+    PriorityZero,
+    /// Terraform's legacy inline `replication_configuration`: the provider builds the filter (an
+    /// `And` when needed), sends priority 0 and DeleteMarkerReplication `Disabled` when omitted on
+    /// a rule with a filter, and drops delete marker replication from a rule without one.
+    LegacyProvider,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -17,6 +17,7 @@ pub mod delete_markers;
 pub mod denies;
 pub mod deployer;
 pub mod destination_permissions;
+pub mod filters;
 pub mod kms;
 pub mod multi_destination;
 pub mod object_lock;

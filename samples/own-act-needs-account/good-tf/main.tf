@@ -18,7 +18,7 @@ provider "aws" {
 provider "aws" {
   alias               = "replica"
   region              = "us-west-2"
-  allowed_account_ids = ["111111111111"]
+  allowed_account_ids = ["222222222222"]
 }
 
 resource "aws_s3_bucket" "source" {
@@ -98,6 +98,31 @@ data "aws_iam_policy_document" "replication" {
   }
 }
 
+resource "aws_s3_bucket_policy" "replica" {
+  provider = aws.replica
+
+  bucket = aws_s3_bucket.replica.id
+  policy = data.aws_iam_policy_document.replica_bucket.json
+}
+
+data "aws_iam_policy_document" "replica_bucket" {
+  statement {
+    sid     = "ReplicationObjects"
+    actions = [
+      "s3:ReplicateObject",
+      "s3:ReplicateDelete",
+      "s3:ReplicateTags",
+      "s3:ObjectOwnerOverrideToBucketOwner",
+    ]
+    resources = ["${aws_s3_bucket.replica.arn}/*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = [aws_iam_role.replication.arn]
+    }
+  }
+}
+
 resource "aws_s3_bucket_replication_configuration" "replication" {
   depends_on = [aws_s3_bucket_versioning.source, aws_s3_bucket_versioning.replica]
 
@@ -118,7 +143,7 @@ resource "aws_s3_bucket_replication_configuration" "replication" {
     destination {
       bucket        = aws_s3_bucket.replica.arn
       storage_class = "STANDARD"
-      account       = "111111111111"
+      account       = "222222222222"
 
       access_control_translation {
         owner = "Destination"

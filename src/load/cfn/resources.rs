@@ -5,9 +5,9 @@ use std::sync::Arc;
 use super::intrinsics::Evaluator;
 use super::yaml::{aligned_checkpoints, yaml_bool};
 use crate::model::{
-    AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, Destination, Filter, Format,
-    Key, KeyAlias, Lifecycle, LifecycleRule, ManagedPolicy, Model, OrgPolicy, Origin,
-    PolicyContent, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
+    AttachedPolicy, Bucket, BucketSettings, BucketSettingsResource, DeployDefaults, Destination,
+    Filter, Format, Key, KeyAlias, Lifecycle, LifecycleRule, ManagedPolicy, Model, OrgPolicy,
+    Origin, PolicyContent, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
     RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value, Versioning,
 };
 use crate::source::{FileId, FileKind, Loc, StringOrigin};
@@ -694,6 +694,9 @@ fn rule(r: &Node) -> ReplicationRule {
             loc: r.loc.clone(),
             ..Destination::default()
         }),
+        deploy_defaults: DeployDefaults::AsWritten,
+        // Parameters resolve to the value at the Ref: templates do not tell where it came from.
+        prefix_origin: None,
     }
 }
 
@@ -780,6 +783,7 @@ fn lifecycle(node: &Node) -> Lifecycle {
                 loc: r.loc.clone(),
                 id: vstr(r.at("Id"), r),
                 status: vstr(r.at("Status"), r),
+                prefix: vstr(r.at("Prefix"), r),
                 transitions: classes("Transitions", "Transition"),
                 noncurrent_transitions: classes(
                     "NoncurrentVersionTransitions",

@@ -4,10 +4,10 @@ use super::document;
 use super::values::At;
 use crate::model::{
     AccountPublicAccessBlock, AccountRegion, AttachedPolicy, Bucket, BucketSettings,
-    BucketSettingsResource, ChangeActions, Destination, Filter, Key, KeyAlias, KeyPolicyResource,
-    Lifecycle, LifecycleRule, ManagedPolicy, Model, NamedDocument, OrgPolicy, OrgPolicyAttachment,
-    Origin, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role, RolePolicyAttachment,
-    SourceSelection, Sse, Tag, Toggle, Value, Versioning, arn,
+    BucketSettingsResource, ChangeActions, DeployDefaults, Destination, Filter, Key, KeyAlias,
+    KeyPolicyResource, Lifecycle, LifecycleRule, ManagedPolicy, Model, NamedDocument, OrgPolicy,
+    OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
+    RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value, Versioning, arn,
 };
 use crate::source::Loc;
 use crate::syntax::Reference;
@@ -345,10 +345,18 @@ fn lifecycle_rule(b: &At<'_>, status_key: &'static str) -> LifecycleRule {
         matches!(e.key("days").int(), Value::Known(d, _) if d > 0)
             || matches!(e.key("date").string(), Value::Known(d, _) if !d.is_empty())
     });
+    let prefix = match (status_key, b.key("filter").block()) {
+        ("status", Some(f)) => f.key("prefix").string().or(match f.key("and").block() {
+            Some(a) => a.key("prefix").string(),
+            None => Value::Absent(f.loc()),
+        }),
+        _ => b.key("prefix").string(),
+    };
     LifecycleRule {
         loc: b.loc(),
         id: b.key("id").string(),
         status,
+        prefix,
         transitions: classes("transition"),
         noncurrent_transitions: classes("noncurrent_version_transition"),
         expiration: expires.map(At::loc),
@@ -636,6 +644,8 @@ fn rule_v2(rule: &At<'_>, how: Priorities) -> ReplicationRule {
             rule.key("existing_object_replication").block(),
             rule,
         ),
+        deploy_defaults: DeployDefaults::PriorityZero,
+        prefix_origin: None,
         destination: match rule.key("destination").block() {
             Some(d) => destination_v2(&d),
             None => Destination {
@@ -796,6 +806,8 @@ fn legacy_rule(rule: &At<'_>, priority: Value<i64>) -> ReplicationRule {
             replica_modifications: Value::Absent(s.loc()),
         }),
         existing_object_replication: Value::Absent(rule.loc()),
+        deploy_defaults: DeployDefaults::LegacyProvider,
+        prefix_origin: None,
         destination: match dest {
             Some(d) => Destination {
                 loc: d.loc(),

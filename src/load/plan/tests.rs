@@ -619,3 +619,58 @@ fn versioning_changes_and_account_settings() {
     assert_eq!(region.region.as_str(), Some("eu-south-1"));
     assert_eq!(region.enabled.get(), Some(&false));
 }
+
+#[test]
+fn lifecycle_rules_and_rule_defaults() {
+    let plan = json!({
+        "format_version": "1.2",
+        "resource_changes": [
+            {"address": "aws_s3_bucket_lifecycle_configuration.src", "mode": "managed",
+             "type": "aws_s3_bucket_lifecycle_configuration", "name": "src",
+             "change": {"actions": ["create"],
+                "after": {"bucket": "src", "rule": [
+                    {"id": "expire", "status": "Enabled", "prefix": "",
+                     "filter": [{"prefix": "logs/", "and": [], "tag": []}],
+                     "expiration": [{"days": 30, "date": null, "expired_object_delete_marker": false}]},
+                    {"id": "markers", "status": "Enabled",
+                     "filter": [],
+                     "expiration": [{"days": 0, "date": null, "expired_object_delete_marker": true}]}
+                ]},
+                "after_unknown": {}}},
+            {"address": "aws_s3_bucket_replication_configuration.r", "mode": "managed",
+             "type": "aws_s3_bucket_replication_configuration", "name": "r",
+             "change": {"actions": ["create"],
+                "after": {"bucket": "src", "role": "arn:aws:iam::111122223333:role/r",
+                    "rule": [{"id": "a", "status": "Enabled", "priority": 0,
+                              "filter": [{"prefix": "", "and": [], "tag": []}],
+                              "destination": [{"bucket": "arn:aws:s3:::dst"}]}]},
+                "after_unknown": {}}}
+        ]
+    });
+    let (db, _, m) = run(&plan.to_string());
+    let rules = &m.bucket_settings[0]
+        .settings
+        .lifecycle
+        .as_ref()
+        .expect("lifecycle")
+        .rules;
+    assert_eq!(rules.len(), 2);
+    assert_eq!(rules[0].prefix.as_str(), Some("logs/"));
+    let expires = rules[0]
+        .expiration
+        .as_ref()
+        .expect("expires current versions");
+    assert!(text_at(&db, expires).contains("30"));
+    assert!(rules[1].expiration.is_none());
+    assert!(rules[1].expired_object_delete_marker.is_true());
+    let rule = &m.replications[0].rules[0];
+    assert_eq!(
+        rule.deploy_defaults,
+        crate::model::DeployDefaults::PriorityZero
+    );
+    assert!(
+        rule.filter
+            .as_ref()
+            .is_some_and(|f| f.top_level_children == 0)
+    );
+}

@@ -8,7 +8,7 @@ use hcl_edit::expr::Expression;
 
 use crate::model::{
     AccountPublicAccessBlock, AccountRegion, AttachedPolicy, Bucket, BucketSettings,
-    BucketSettingsResource, Destination, Filter, Format, Key as KmsKey, KeyAlias,
+    BucketSettingsResource, DeployDefaults, Destination, Filter, Format, Key as KmsKey, KeyAlias,
     KeyPolicyResource, Lifecycle, LifecycleRule, ManagedPolicy, Model, NamedDocument, OrgPolicy,
     OrgPolicyAttachment, Origin, PolicyDoc, PublicAccessBlock, Replication, ReplicationRule, Role,
     RolePolicyAttachment, SourceSelection, Sse, Tag, Toggle, Value, Versioning,
@@ -671,10 +671,17 @@ fn sse_rule(r: &B) -> Sse {
 /// A rule of `aws_s3_bucket_lifecycle_configuration`.
 fn lifecycle_rule(r: &B) -> LifecycleRule {
     let expiration = r.block("expiration");
+    let prefix = match r.block("filter") {
+        Some(f) => f.s("prefix").or(f
+            .block("and")
+            .map_or(Value::Absent(f.loc.clone()), |a| a.s("prefix"))),
+        None => r.s("prefix"),
+    };
     LifecycleRule {
         loc: r.loc.clone(),
         id: r.s("id"),
         status: r.s("status"),
+        prefix,
         transitions: r
             .blocks("transition")
             .iter()
@@ -815,7 +822,28 @@ fn rule(r: &B) -> ReplicationRule {
         source_selection: ssc,
         existing_object_replication: status_of(r.block("existing_object_replication"), &r.loc),
         destination,
+        deploy_defaults: DeployDefaults::PriorityZero,
+        prefix_origin: r
+            .block("filter")
+            .and_then(|f| {
+                value_origin_outside(&f, "prefix", &r.loc).or_else(|| {
+                    f.block("and")
+                        .and_then(|a| value_origin_outside(&a, "prefix", &r.loc))
+                })
+            })
+            .or_else(|| value_origin_outside(r, "prefix", &r.loc)),
     }
+}
+
+/// Where the value of `name` was written, when that is outside `within` (a variable default,
+/// a local, a module argument): the value is computed rather than written in place.
+fn value_origin_outside(b: &B, name: &str, within: &Loc) -> Option<Loc> {
+    let (value, _) = b.get(name)?;
+    let inside = match (&value.loc, within) {
+        (Loc::Span(v), Loc::Span(w)) => v.file == w.file && v.start >= w.start && v.end <= w.end,
+        _ => false,
+    };
+    (!inside && !value.loc.is_none()).then_some(value.loc)
 }
 
 /// A rule of the legacy inline `replication_configuration` block of `aws_s3_bucket`.
@@ -884,5 +912,10 @@ fn legacy_rule(r: &B) -> ReplicationRule {
         source_selection: ssc,
         existing_object_replication: Value::Absent(r.loc.clone()),
         destination,
+        deploy_defaults: DeployDefaults::LegacyProvider,
+        prefix_origin: r
+            .block("filter")
+            .and_then(|f| value_origin_outside(&f, "prefix", &r.loc))
+            .or_else(|| value_origin_outside(r, "prefix", &r.loc)),
     }
 }
