@@ -11,6 +11,9 @@ pub mod text;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::model::{InputError, Model};
 use crate::source::{FileId, FileKind, Loc, SourceDb};
@@ -44,6 +47,10 @@ pub enum Input {
 
 /// Loads every input into one model. Unreadable or unparsable files become input errors; the
 /// other files are still loaded.
+///
+/// Files are read, and plans and policy files parsed, in parallel; file ids and the order of
+/// the model's entries are those of a one-by-one load in input order, so the findings do not
+/// depend on timing.
 pub fn load(inputs: &[Input], options: &LoadOptions, db: &mut SourceDb) -> Model {
     let mut model = Model::default();
     let mut units = Vec::new();
@@ -56,71 +63,114 @@ pub fn load(inputs: &[Input], options: &LoadOptions, db: &mut SourceDb) -> Model
             Input::Path(path) => discover::discover(path, &mut units, &mut model, db),
         }
     }
+    let texts: Vec<Option<Result<Arc<str>, String>>> = units
+        .par_iter_mut()
+        .map(|unit| match unit {
+            discover::Unit::File { path, bytes } => Some(read(path, bytes.take())),
+            discover::Unit::CfnStack(stack) => Some(read(&stack.template, None)),
+            discover::Unit::TerraformModule { .. } => None,
+        })
+        .collect();
     // CloudFormation templates load together at the end: one stack's `Fn::ImportValue` reads
     // another's exports.
     let mut templates = Vec::new();
-    for unit in units {
-        match unit {
-            discover::Unit::File { path, bytes } => {
-                load_file(&path, bytes, options, db, &mut model, &mut templates)
+    let mut steps = Vec::with_capacity(units.len());
+    for (unit, text) in units.into_iter().zip(texts) {
+        match (unit, text) {
+            (discover::Unit::File { path, .. }, Some(text)) => {
+                steps.push(add_file(&path, text, options, db, &mut templates))
             }
-            discover::Unit::CfnStack(stack) => {
+            (discover::Unit::CfnStack(stack), Some(text)) => {
                 let info = stack.info(options);
-                load_cfn_stack(&stack.template, info, db, &mut model, &mut templates)
+                steps.push(add_cfn_stack(
+                    &stack.template,
+                    text,
+                    info,
+                    db,
+                    &mut templates,
+                ))
             }
-            discover::Unit::TerraformModule { dir, files } => {
-                load_terraform_module(&dir, &files, options, db, &mut model)
+            (discover::Unit::TerraformModule { dir, files }, _) => {
+                let mut module = Model::default();
+                load_terraform_module(&dir, &files, options, db, &mut module);
+                steps.push(Step::Loaded(module));
             }
+            (_, None) => {}
+        }
+    }
+    let db: &SourceDb = db;
+    if let [Step::Parse(file, kind)] = steps.as_slice() {
+        // One large plan is the common case: load it in place rather than into a model of its
+        // own that is then copied.
+        load_text(*file, *kind, options, db, &mut model);
+    } else {
+        let loaded: Vec<Model> = steps
+            .into_par_iter()
+            .map(|step| match step {
+                Step::Parse(file, kind) => {
+                    let mut one = Model::default();
+                    load_text(file, kind, options, db, &mut one);
+                    one
+                }
+                Step::Loaded(one) => one,
+            })
+            .collect();
+        for one in loaded {
+            model.merge(one);
         }
     }
     model.merge(cfn::load_all(&templates, options, db));
     model
 }
 
-fn load_file(
+/// What is left to do for one unit once its text is in the source database.
+enum Step {
+    Parse(FileId, FileKind),
+    /// Loaded already (Terraform modules, which read their own files), or an input error.
+    Loaded(Model),
+}
+
+fn read(path: &Path, bytes: Option<Vec<u8>>) -> Result<Arc<str>, String> {
+    match bytes {
+        Some(bytes) => text::decode_owned(bytes).map(Arc::from),
+        None => match text::read_shared(path) {
+            Ok(text) => text,
+            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        },
+    }
+}
+
+fn unreadable(path: &Path, message: String, db: &mut SourceDb) -> Step {
+    let file = db.add(path, "");
+    let mut model = Model::default();
+    model.input_errors.push(InputError {
+        loc: Loc::None,
+        file,
+        message,
+        warning: false,
+    });
+    Step::Loaded(model)
+}
+
+fn add_file(
     path: &Path,
-    bytes: Option<Vec<u8>>,
+    text: Result<Arc<str>, String>,
     options: &LoadOptions,
     db: &mut SourceDb,
-    model: &mut Model,
     templates: &mut Vec<cfn::Pending>,
-) {
-    let bytes = match bytes {
-        Some(b) => b,
-        None => match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                let file = db.add(path, "");
-                model.input_errors.push(InputError {
-                    loc: Loc::None,
-                    file,
-                    message: format!("cannot read {}: {e}", path.display()),
-                    warning: false,
-                });
-                return;
-            }
-        },
-    };
-    let text = match text::decode(&bytes) {
+) -> Step {
+    let text = match text {
         Ok(t) => t,
-        Err(message) => {
-            let file = db.add(path, "");
-            model.input_errors.push(InputError {
-                loc: Loc::None,
-                file,
-                message,
-                warning: false,
-            });
-            return;
-        }
+        Err(message) => return unreadable(path, message, db),
     };
     let kind = text::sniff(path, &text);
     let file = db.add(path, text);
     match kind {
         FileKind::CloudFormationJson | FileKind::CloudFormationYaml => {
-            templates.push(cfn::Pending::file(file, path, db.text(file), kind, options))
+            templates.push(cfn::Pending::file(file, path, db.text(file), kind, options));
+            Step::Loaded(Model::default())
         }
-        _ => load_text(file, kind, options, db, model),
+        _ => Step::Parse(file, kind),
     }
 }
 
@@ -134,7 +184,7 @@ pub fn load_text(
 ) {
     let text = db.text(file);
     match kind {
-        FileKind::Plan => model.merge(plan::load(file, text, options)),
+        FileKind::Plan => plan::load_onto(file, text, options, model),
         FileKind::Policy => model.merge(policy_file::load(file, text)),
         FileKind::CloudFormationJson | FileKind::CloudFormationYaml => {
             model.merge(cfn::load(file, db.path(file), text, kind, options))
@@ -151,28 +201,16 @@ pub fn load_text(
 }
 
 /// A template of a CDK assembly, with the account and region its manifest gives.
-fn load_cfn_stack(
+fn add_cfn_stack(
     path: &Path,
+    text: Result<Arc<str>, String>,
     stack: cfn::StackInfo,
     db: &mut SourceDb,
-    model: &mut Model,
     templates: &mut Vec<cfn::Pending>,
-) {
-    let text = match std::fs::read(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))
-        .and_then(|b| text::decode(&b))
-    {
+) -> Step {
+    let text = match text {
         Ok(t) => t,
-        Err(message) => {
-            let file = db.add(path, "");
-            model.input_errors.push(InputError {
-                loc: Loc::None,
-                file,
-                message,
-                warning: false,
-            });
-            return;
-        }
+        Err(message) => return unreadable(path, message, db),
     };
     let kind = match text::sniff(path, &text) {
         k @ (FileKind::CloudFormationJson | FileKind::CloudFormationYaml) => k,
@@ -180,6 +218,7 @@ fn load_cfn_stack(
     };
     let file = db.add(path, text);
     templates.push(cfn::Pending { file, kind, stack });
+    Step::Loaded(Model::default())
 }
 
 fn load_terraform_module(

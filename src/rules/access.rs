@@ -552,7 +552,8 @@ pub fn decide_with_action(g: &Graph<'_>, c: &Checked, action: &'static str) -> D
     access.decide(g, &need)
 }
 
-/// Every need of every active rule whose role is in the input, decided once per run.
+/// Every need of every active rule whose role is in the input, decided once per run; ordered by
+/// replication configuration ([`super::Context::checked_of`] relies on it).
 pub fn check_all(g: &Graph<'_>) -> Vec<Checked> {
     let mut out = Vec::new();
     let mut accesses: std::collections::HashMap<usize, RoleAccess<'_>> =
