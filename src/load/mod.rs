@@ -93,7 +93,7 @@ pub fn load(inputs: &[Input], options: &LoadOptions, db: &mut SourceDb) -> Model
             (discover::Unit::TerraformModule { dir, files }, _) => {
                 let mut module = Model::default();
                 load_terraform_module(&dir, &files, options, db, &mut module);
-                steps.push(Step::Loaded(module));
+                steps.push(Step::Loaded(Box::new(module)));
             }
             (_, None) => {}
         }
@@ -112,7 +112,7 @@ pub fn load(inputs: &[Input], options: &LoadOptions, db: &mut SourceDb) -> Model
                     load_text(file, kind, options, db, &mut one);
                     one
                 }
-                Step::Loaded(one) => one,
+                Step::Loaded(one) => *one,
             })
             .collect();
         for one in loaded {
@@ -127,7 +127,7 @@ pub fn load(inputs: &[Input], options: &LoadOptions, db: &mut SourceDb) -> Model
 enum Step {
     Parse(FileId, FileKind),
     /// Loaded already (Terraform modules, which read their own files), or an input error.
-    Loaded(Model),
+    Loaded(Box<Model>),
 }
 
 fn read(path: &Path, bytes: Option<Vec<u8>>) -> Result<Arc<str>, String> {
@@ -149,7 +149,7 @@ fn unreadable(path: &Path, message: String, db: &mut SourceDb) -> Step {
         message,
         warning: false,
     });
-    Step::Loaded(model)
+    Step::Loaded(Box::new(model))
 }
 
 fn add_file(
@@ -168,7 +168,7 @@ fn add_file(
     match kind {
         FileKind::CloudFormationJson | FileKind::CloudFormationYaml => {
             templates.push(cfn::Pending::file(file, path, db.text(file), kind, options));
-            Step::Loaded(Model::default())
+            Step::Loaded(Box::default())
         }
         _ => Step::Parse(file, kind),
     }
@@ -218,7 +218,7 @@ fn add_cfn_stack(
     };
     let file = db.add(path, text);
     templates.push(cfn::Pending { file, kind, stack });
-    Step::Loaded(Model::default())
+    Step::Loaded(Box::default())
 }
 
 fn load_terraform_module(
