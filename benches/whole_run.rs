@@ -8,14 +8,22 @@
 //! measurement; medians are printed).
 //!
 //! The whole run is the release binary as a user runs it, timed from spawn to exit; its peak
-//! memory comes from `/usr/bin/time` when that exists. The `Value` parse is timed in this process
-//! (read + parse; the tree's drop is not timed).
+//! memory (maximum resident set) comes from `/usr/bin/time` when that exists (MB = 10^6 bytes).
+//! The `Value` parse runs in a fresh process too (this bench executable again), timed inside it:
+//! read + parse, not the tree's drop nor the process start.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Set in a child of this bench: parse that file into a `Value`, print the seconds, exit.
+const VALUE_PARSE_CHILD: &str = "REPL_LINT_BENCH_VALUE_PARSE";
+
 fn main() {
+    if let Some(path) = std::env::var_os(VALUE_PARSE_CHILD) {
+        println!("{}", value_parse(Path::new(&path)).as_secs_f64());
+        return;
+    }
     // `cargo bench` passes `--bench`; a filter argument is not supported by this plain harness.
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let inputs = root.join("target").join("bench-inputs");
@@ -46,14 +54,14 @@ fn main() {
             let (t, kb) = run_binary(&bin, &plan);
             whole.push(t);
             peak.extend(kb);
-            parse.push(value_parse(&plan));
+            parse.push(value_parse_in_child(&plan));
         }
         let whole = median(&mut whole);
         let parse = median(&mut parse);
         let peak_text = match median_u64(&mut peak) {
             Some(kb) => format!(
                 ", peak {:.0} MB = {:.2}x file",
-                kb as f64 / 1024.0,
+                kb as f64 * 1024.0 / 1e6,
                 kb as f64 * 1024.0 / size.max(1) as f64
             ),
             None => String::new(),
@@ -77,7 +85,7 @@ fn main() {
             }
             let t = median(&mut times);
             let peak_text = median_u64(&mut peak)
-                .map(|kb| format!(", peak {:.0} MB", kb as f64 / 1024.0))
+                .map(|kb| format!(", peak {:.0} MB", kb as f64 * 1024.0 / 1e6))
                 .unwrap_or_default();
             println!(
                 "{what:>14} {n:>5} setups ({} files, {:.1} MB): whole run {:.3} s ({:.3} ms/setup{peak_text})",
@@ -130,6 +138,22 @@ fn run_binary(bin: &Path, input: &Path) -> (Duration, Option<u64>) {
         .lines()
         .find_map(|l| l.strip_prefix("maxrss=")?.trim().parse().ok());
     (elapsed, kb)
+}
+
+/// The `Value` parse in a fresh process, as the whole run gets one: in this process, memory
+/// freed by the previous parse would make the next one faster than a user ever sees it.
+fn value_parse_in_child(path: &Path) -> Duration {
+    let exe = std::env::current_exe().expect("bench executable");
+    let out = Command::new(exe)
+        .env(VALUE_PARSE_CHILD, path)
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run the Value parse");
+    let seconds: f64 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("the child prints seconds");
+    Duration::from_secs_f64(seconds)
 }
 
 fn value_parse(path: &Path) -> Duration {
