@@ -260,25 +260,27 @@ fn check(args: CheckArgs) -> ExitCode {
         config,
         baseline,
     };
-    let outcome = engine::run(&inputs, &options);
+    // Leaked on purpose: the process ends right after, and freeing the sources and findings of
+    // a large input one by one would only delay the exit.
+    let outcome: &'static engine::Outcome = Box::leak(Box::new(engine::run(&inputs, &options)));
     let color =
         !args.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
     let paths = report::RepoPaths::new(&outcome.sources, &args.root);
     let text = match args.format {
-        Format::Human => report::human::render(&outcome, color),
-        Format::Json => report::json::render(&outcome),
-        Format::Sarif => report::sarif::render(&outcome, &paths),
-        Format::Github => report::github::render(&outcome, &paths),
-        Format::Markdown => report::markdown::render(&outcome, &paths),
+        Format::Human => report::human::render(outcome, color),
+        Format::Json => report::json::render(outcome),
+        Format::Sarif => report::sarif::render(outcome, &paths),
+        Format::Github => report::github::render(outcome, &paths),
+        Format::Markdown => report::markdown::render(outcome, &paths),
     };
     write_out(&text);
     if let Some(file) = &args.sarif
-        && let Err(e) = std::fs::write(file, report::sarif::render(&outcome, &paths))
+        && let Err(e) = std::fs::write(file, report::sarif::render(outcome, &paths))
     {
         return usage_error(&format!("cannot write {}: {e}", file.display()));
     }
     if let Some(file) = &args.summary
-        && let Err(e) = std::fs::write(file, report::markdown::render(&outcome, &paths))
+        && let Err(e) = std::fs::write(file, report::markdown::render(outcome, &paths))
     {
         return usage_error(&format!("cannot write {}: {e}", file.display()));
     }

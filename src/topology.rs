@@ -2,9 +2,12 @@
 //! as which role, with which replica keys, in which accounts. Reports draw it; the graph itself
 //! borrows the model and is dropped at the end of the run.
 
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+
 use crate::graph::{Graph, KeyLink, Link, Resolved};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NodeKind {
     Bucket,
     Role,
@@ -44,7 +47,7 @@ fn bucket_parts(g: &Graph<'_>, b: &crate::graph::BucketView<'_>) -> Vec<String> 
     parts
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EdgeKind {
     /// Source bucket → destination bucket.
     Replicates,
@@ -54,7 +57,7 @@ pub enum EdgeKind {
     ReplicaKey,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Edge {
     pub from: usize,
     pub to: usize,
@@ -75,34 +78,60 @@ fn account(r: &Resolved) -> Option<String> {
     r.concrete().map(str::to_string)
 }
 
-impl Topology {
-    fn node(&mut self, node: Node) -> usize {
-        let same = |n: &Node| {
-            n.kind == node.kind
-                && match (&n.address, &node.address) {
-                    (Some(a), Some(b)) => a == b,
-                    (None, None) => n.label == node.label,
-                    _ => false,
-                }
-        };
-        if let Some(i) = self.nodes.iter().position(same) {
-            if self.nodes[i].account.is_none() {
-                self.nodes[i].account = node.account;
-            }
-            return i;
+/// Node identity: a resource in the input by its address, anything else by its label.
+#[derive(PartialEq, Eq, Hash)]
+enum NodeKey {
+    Address(NodeKind, String),
+    Label(NodeKind, String),
+}
+
+impl NodeKey {
+    fn of(node: &Node) -> NodeKey {
+        match &node.address {
+            Some(a) => NodeKey::Address(node.kind, a.clone()),
+            None => NodeKey::Label(node.kind, node.label.clone()),
         }
-        self.nodes.push(node);
-        self.nodes.len() - 1
+    }
+}
+
+/// Builds a [`Topology`] with lookups, so that thousands of replication rules take linear time.
+#[derive(Default)]
+struct Builder {
+    topology: Topology,
+    nodes: HashMap<NodeKey, usize>,
+    edges: HashSet<Edge>,
+}
+
+impl Builder {
+    fn node(&mut self, node: Node) -> usize {
+        let nodes = &mut self.topology.nodes;
+        match self.nodes.entry(NodeKey::of(&node)) {
+            Entry::Occupied(known) => {
+                let i = *known.get();
+                if let Some(existing) = nodes.get_mut(i)
+                    && existing.account.is_none()
+                {
+                    existing.account = node.account;
+                }
+                i
+            }
+            Entry::Vacant(slot) => {
+                nodes.push(node);
+                *slot.insert(nodes.len() - 1)
+            }
+        }
     }
 
     fn edge(&mut self, edge: Edge) {
-        if !self.edges.contains(&edge) {
-            self.edges.push(edge);
+        if self.edges.insert(edge.clone()) {
+            self.topology.edges.push(edge);
         }
     }
+}
 
+impl Topology {
     pub fn from_graph(g: &Graph<'_>) -> Topology {
-        let mut t = Topology::default();
+        let mut t = Builder::default();
         for r in g.each_rule() {
             let replication = r.address().to_string();
             let src = match r.source() {
@@ -209,6 +238,6 @@ impl Topology {
                 });
             }
         }
-        t
+        t.topology
     }
 }

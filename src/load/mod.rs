@@ -12,6 +12,9 @@ pub mod text;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::model::{InputError, Model};
 use crate::source::{FileId, FileKind, Loc, SourceDb};
@@ -45,6 +48,10 @@ pub enum Input {
 
 /// Loads every input into one model. Unreadable or unparsable files become input errors; the
 /// other files are still loaded.
+///
+/// Files are read, and plans and policy files parsed, in parallel; file ids and the order of
+/// the model's entries are those of a one-by-one load in input order, so the findings do not
+/// depend on timing.
 pub fn load(inputs: &[Input], options: &LoadOptions, db: &mut SourceDb) -> Model {
     let mut model = Model::default();
     let mut units = Vec::new();
@@ -57,36 +64,71 @@ pub fn load(inputs: &[Input], options: &LoadOptions, db: &mut SourceDb) -> Model
             Input::Path(path) => discover::discover(path, &mut units, &mut model, db),
         }
     }
-    let units = without_repeats(units);
+    let mut units = without_repeats(units);
+    let texts: Vec<Option<Result<Arc<str>, text::ReadError>>> = units
+        .par_iter_mut()
+        .map(|unit| match unit {
+            discover::Unit::File { path, bytes } => Some(read(path, bytes.take())),
+            discover::Unit::CfnStack(stack) => Some(read(&stack.template, None)),
+            discover::Unit::TerraformModule { .. } => None,
+        })
+        .collect();
     // CloudFormation templates load together at the end: one stack's `Fn::ImportValue` reads
     // another's exports.
     let mut templates = Vec::new();
-    // Each unit gets a model of its own until plans are fused with their sources.
-    let mut loaded = Vec::with_capacity(units.len());
-    for unit in units {
-        let mut part = Model::default();
-        let kind = match unit {
-            discover::Unit::File { path, bytes } => {
-                match load_file(&path, bytes, options, db, &mut part, &mut templates) {
-                    Some(FileKind::Plan) => fusion::UnitKind::Plan,
-                    _ => fusion::UnitKind::Other,
-                }
+    let mut steps = Vec::with_capacity(units.len());
+    for (unit, text) in units.into_iter().zip(texts) {
+        match (unit, text) {
+            (discover::Unit::File { path, .. }, Some(text)) => {
+                steps.push(add_file(&path, text, options, db, &mut templates))
             }
-            discover::Unit::CfnStack(stack) => {
+            (discover::Unit::CfnStack(stack), Some(text)) => {
                 let info = stack.info(options);
-                load_cfn_stack(&stack.template, info, db, &mut part, &mut templates);
-                fusion::UnitKind::Other
+                steps.push(add_cfn_stack(
+                    &stack.template,
+                    text,
+                    info,
+                    db,
+                    &mut templates,
+                ))
             }
-            discover::Unit::TerraformModule { dir, files } => {
-                load_terraform_module(&dir, &files, options, db, &mut part);
-                fusion::UnitKind::TerraformRoot
+            (discover::Unit::TerraformModule { dir, files }, _) => {
+                let mut module = Model::default();
+                load_terraform_module(&dir, &files, options, db, &mut module);
+                steps.push(Step::Loaded(
+                    Box::new(module),
+                    fusion::UnitKind::TerraformRoot,
+                ));
             }
-        };
-        loaded.push(fusion::Loaded { kind, model: part });
+            (_, None) => {}
+        }
     }
-    fusion::fuse(&mut loaded);
-    for unit in loaded {
-        model.merge(unit.model);
+    let db: &SourceDb = db;
+    if let [Step::Parse(file, kind)] = steps.as_slice() {
+        // One large plan is the common case: load it in place rather than into a model of its
+        // own that is then copied (nothing to fuse it with).
+        load_text(*file, *kind, options, db, &mut model);
+    } else {
+        // Each unit keeps a model of its own until plans are fused with their sources.
+        let mut loaded: Vec<fusion::Loaded> = steps
+            .into_par_iter()
+            .map(|step| match step {
+                Step::Parse(file, kind) => {
+                    let mut one = Model::default();
+                    load_text(file, kind, options, db, &mut one);
+                    let kind = match kind {
+                        FileKind::Plan => fusion::UnitKind::Plan,
+                        _ => fusion::UnitKind::Other,
+                    };
+                    fusion::Loaded { kind, model: one }
+                }
+                Step::Loaded(one, kind) => fusion::Loaded { kind, model: *one },
+            })
+            .collect();
+        fusion::fuse(&mut loaded);
+        for unit in loaded {
+            model.merge(unit.model);
+        }
     }
     model.merge(cfn::load_all(&templates, options, db));
     model
@@ -158,39 +200,59 @@ fn without_repeats(units: Vec<discover::Unit>) -> Vec<discover::Unit> {
     out
 }
 
-fn load_file(
+/// What is left to do for one unit once its text is in the source database.
+enum Step {
+    Parse(FileId, FileKind),
+    /// Loaded already (Terraform modules, which read their own files), or an input error.
+    Loaded(Box<Model>, fusion::UnitKind),
+}
+
+fn read(path: &Path, bytes: Option<Vec<u8>>) -> Result<Arc<str>, text::ReadError> {
+    match bytes {
+        Some(bytes) => text::decode_shared(bytes),
+        None => text::read_shared(path),
+    }
+}
+
+/// The step of a file that could not be read or decoded: an input error, at the first bad byte
+/// when there is one.
+fn unreadable_step(path: &Path, error: text::ReadError, db: &mut SourceDb) -> Step {
+    let mut model = Model::default();
+    model.input_errors.push(match error.undecodable {
+        Some((lossy, offset)) => {
+            let file = db.add(path, lossy);
+            InputError {
+                loc: Loc::Span(crate::source::Span::new(file, offset, offset + 1)),
+                file,
+                message: error.message,
+                warning: false,
+            }
+        }
+        None => unreadable(db, path, None, error.message),
+    });
+    Step::Loaded(Box::new(model), fusion::UnitKind::Other)
+}
+
+fn add_file(
     path: &Path,
-    bytes: Option<Vec<u8>>,
+    text: Result<Arc<str>, text::ReadError>,
     options: &LoadOptions,
     db: &mut SourceDb,
-    model: &mut Model,
     templates: &mut Vec<cfn::Pending>,
-) -> Option<FileKind> {
-    let bytes = match bytes.map_or_else(|| text::read_input(path), Ok) {
-        Ok(b) => b,
-        Err(message) => {
-            model.input_errors.push(unreadable(db, path, None, message));
-            return None;
-        }
-    };
-    let text = match text::decode(&bytes) {
+) -> Step {
+    let text = match text {
         Ok(t) => t,
-        Err(message) => {
-            model
-                .input_errors
-                .push(unreadable(db, path, Some(&bytes), message));
-            return None;
-        }
+        Err(error) => return unreadable_step(path, error, db),
     };
     let kind = text::sniff(path, &text);
     let file = db.add(path, text);
     match kind {
         FileKind::CloudFormationJson | FileKind::CloudFormationYaml => {
-            templates.push(cfn::Pending::file(file, path, db.text(file), kind, options))
+            templates.push(cfn::Pending::file(file, path, db.text(file), kind, options));
+            Step::Loaded(Box::default(), fusion::UnitKind::Other)
         }
-        _ => load_text(file, kind, options, db, model),
+        _ => Step::Parse(file, kind),
     }
-    Some(kind)
 }
 
 /// Loads one file whose text is already in `db`.
@@ -203,7 +265,7 @@ pub fn load_text(
 ) {
     let text = db.text(file);
     match kind {
-        FileKind::Plan => model.merge(plan::load(file, text, options)),
+        FileKind::Plan => plan::load_onto(file, text, options, model),
         FileKind::Policy => {
             let name = db
                 .path(file)
@@ -227,28 +289,16 @@ pub fn load_text(
 }
 
 /// A template of a CDK assembly, with the account and region its manifest gives.
-fn load_cfn_stack(
+fn add_cfn_stack(
     path: &Path,
+    text: Result<Arc<str>, text::ReadError>,
     stack: cfn::StackInfo,
     db: &mut SourceDb,
-    model: &mut Model,
     templates: &mut Vec<cfn::Pending>,
-) {
-    let bytes = match text::read_input(path) {
-        Ok(b) => b,
-        Err(message) => {
-            model.input_errors.push(unreadable(db, path, None, message));
-            return;
-        }
-    };
-    let text = match text::decode(&bytes) {
+) -> Step {
+    let text = match text {
         Ok(t) => t,
-        Err(message) => {
-            model
-                .input_errors
-                .push(unreadable(db, path, Some(&bytes), message));
-            return;
-        }
+        Err(error) => return unreadable_step(path, error, db),
     };
     let kind = match text::sniff(path, &text) {
         k @ (FileKind::CloudFormationJson | FileKind::CloudFormationYaml) => k,
@@ -256,6 +306,7 @@ fn load_cfn_stack(
     };
     let file = db.add(path, text);
     templates.push(cfn::Pending { file, kind, stack });
+    Step::Loaded(Box::default(), fusion::UnitKind::Other)
 }
 
 fn load_terraform_module(

@@ -1,8 +1,109 @@
 //! Bytes to text, and which format a text is in.
 
+use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::source::FileKind;
+
+/// Why a file is not text: the message, and for bytes that are not UTF-8 their lossy decoding
+/// with the offset of the first bad byte, so the error can point at it.
+#[derive(Debug)]
+pub struct ReadError {
+    pub message: String,
+    pub undecodable: Option<(String, usize)>,
+}
+
+impl ReadError {
+    fn plain(message: String) -> ReadError {
+        ReadError {
+            message,
+            undecodable: None,
+        }
+    }
+
+    fn decoding(bytes: &[u8], message: String) -> ReadError {
+        ReadError {
+            message,
+            undecodable: invalid_utf8_offset(bytes)
+                .map(|offset| (String::from_utf8_lossy(bytes).into_owned(), offset)),
+        }
+    }
+}
+
+/// Reads a file into the shared text that [`crate::source::SourceDb`] keeps, holding a large
+/// UTF-8 file once: read straight into its final buffer, with no byte vector and no `String` on
+/// the way (a 100 MB plan held three times was most of the peak memory). Files with a BOM, and
+/// files that change size while read, go through [`decode`].
+///
+/// What is not a regular file is refused before it is opened: opening a named pipe blocks until
+/// someone writes to it.
+pub fn read_shared(path: &Path) -> Result<Arc<str>, ReadError> {
+    let io = |e: std::io::Error| ReadError::plain(format!("cannot read {}: {e}", path.display()));
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(ReadError::plain(format!(
+            "{} is not a regular file (a folder, pipe, socket or device); not read",
+            path.display()
+        )));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(ReadError::plain(format!(
+            "{} is {} MiB, more than the {} MiB repl-lint reads",
+            path.display(),
+            meta.len() >> 20,
+            MAX_INPUT_BYTES >> 20
+        )));
+    }
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    if let Ok(len) = usize::try_from(meta.len()) {
+        let mut buffer: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
+        if let Some(bytes) = Arc::get_mut(&mut buffer)
+            && file.read_exact(bytes).is_ok()
+            && file.read(&mut [0u8; 1]).map_err(io)? == 0
+            && !has_bom(&buffer)
+        {
+            return shared_utf8(buffer);
+        }
+    }
+    decode_shared(std::fs::read(path).map_err(io)?)
+}
+
+/// Decodes owned bytes into shared text: UTF-8 without BOM reuses their buffer.
+pub fn decode_shared(bytes: Vec<u8>) -> Result<Arc<str>, ReadError> {
+    if has_bom(&bytes) {
+        return decode(&bytes)
+            .map(Arc::from)
+            .map_err(|m| ReadError::decoding(&bytes, m));
+    }
+    String::from_utf8(bytes).map(Arc::from).map_err(|e| {
+        let message = not_utf8(e.utf8_error());
+        ReadError::decoding(e.as_bytes(), message)
+    })
+}
+
+fn has_bom(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xEF, 0xBB, 0xBF])
+        || bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF])
+}
+
+fn shared_utf8(bytes: Arc<[u8]>) -> Result<Arc<str>, ReadError> {
+    if let Err(e) = std::str::from_utf8(&bytes) {
+        return Err(ReadError::decoding(&bytes, not_utf8(e)));
+    }
+    let raw = Arc::into_raw(bytes) as *const str;
+    // SAFETY: the bytes were just checked to be UTF-8, `str` has the layout of `[u8]`, and the
+    // pointer comes from `Arc::into_raw` of an `Arc` of that layout, as `Arc::from_raw` requires.
+    Ok(unsafe { Arc::from_raw(raw) })
+}
+
+fn not_utf8(e: std::str::Utf8Error) -> String {
+    format!(
+        "the file is not valid UTF-8 (invalid byte at offset {}); save it as UTF-8",
+        e.valid_up_to()
+    )
+}
 
 /// Decodes a file: UTF-8 with or without BOM, or UTF-16 with a BOM (as PowerShell's `>` writes).
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
@@ -21,10 +122,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
 fn utf8(bytes: &[u8]) -> Result<String, String> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
-        Err(e) => Err(format!(
-            "the file is not valid UTF-8 (invalid byte at offset {}); save it as UTF-8",
-            e.valid_up_to()
-        )),
+        Err(e) => Err(not_utf8(e)),
     }
 }
 
@@ -165,6 +263,33 @@ mod tests {
         assert_eq!(decode(b"\xFF\xFE{\x00}\x00").unwrap(), "{}");
         assert!(decode(b"\xFF\xFE{").is_err());
         assert!(decode(b"{\xC3}").unwrap_err().contains("UTF-8"));
+    }
+
+    #[test]
+    fn shared_reads_match_decode() {
+        let dir = std::env::temp_dir().join(format!("repl-lint-text-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let cases: [&[u8]; 5] = [
+            b"",
+            b"{}",
+            "h\u{e9}llo".as_bytes(),
+            b"\xEF\xBB\xBF{}",
+            b"{\xC3}",
+        ];
+        for (i, bytes) in cases.iter().enumerate() {
+            let path = dir.join(format!("case-{i}"));
+            std::fs::write(&path, bytes).unwrap();
+            let as_text =
+                |r: Result<Arc<str>, ReadError>| r.map(|t| t.to_string()).map_err(|e| e.message);
+            assert_eq!(as_text(read_shared(&path)), decode(bytes), "case {i}");
+            assert_eq!(
+                as_text(decode_shared(bytes.to_vec())),
+                decode(bytes),
+                "case {i}"
+            );
+        }
+        assert!(read_shared(&dir.join("missing")).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub enum ResourcePolicy {
 /// The role's side of every request: principal, identity policies, boundary, SCPs.
 pub struct RoleAccess<'g> {
     pub principal: Principal,
+    /// The request context of the principal's session, built once for all of its needs.
+    session: RequestContext,
     identity: Vec<&'g iam::Policy>,
     boundary: Option<&'g iam::Policy>,
     scps: Vec<Vec<&'g iam::Policy>>,
@@ -145,6 +147,7 @@ impl<'g> RoleAccess<'g> {
             })
             .collect();
         RoleAccess {
+            session: RequestContext::for_role_session(&principal),
             principal,
             identity,
             boundary,
@@ -179,7 +182,7 @@ impl<'g> RoleAccess<'g> {
                 Some(default_key_policy(g, account.as_deref()))
             }
         };
-        let mut context = RequestContext::for_role_session(&self.principal);
+        let mut context = self.session.clone();
         for (k, v) in &need.context {
             context.set_one(k, v.clone());
         }
@@ -588,7 +591,8 @@ pub fn decide_with_action(g: &Graph<'_>, c: &Checked, action: &'static str) -> D
     access.decide(g, &need)
 }
 
-/// Every need of every active rule whose role is in the input, decided once per run.
+/// Every need of every active rule whose role is in the input, decided once per run; ordered by
+/// replication configuration ([`super::Context::checked_of`] relies on it).
 pub fn check_all(g: &Graph<'_>) -> Vec<Checked> {
     let mut out = Vec::new();
     let mut accesses: std::collections::HashMap<usize, RoleAccess<'_>> =

@@ -83,6 +83,15 @@ impl<'a> Context<'a> {
     pub fn checked(&self) -> &[access::Checked] {
         self.checked.get_or_init(|| access::check_all(self.graph))
     }
+
+    /// The needs of one replication configuration: a slice of [`Context::checked`], which
+    /// `check_all` orders by replication, so large inputs avoid a scan per configuration.
+    pub fn checked_of(&self, replication: usize) -> &[access::Checked] {
+        let all = self.checked();
+        let start = all.partition_point(|c| c.replication < replication);
+        let end = start + all[start..].partition_point(|c| c.replication == replication);
+        &all[start..end]
+    }
 }
 
 /// The first line of a docs string, at compile time.

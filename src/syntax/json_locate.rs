@@ -199,38 +199,57 @@ fn skip_string(text: &[u8], pos: usize) -> Option<usize> {
     }
 }
 
+/// The bytes that matter inside a container being skipped: string quotes and brackets.
+const STRUCTURAL: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'"' as usize] = true;
+    table[b'{' as usize] = true;
+    table[b'[' as usize] = true;
+    table[b'}' as usize] = true;
+    table[b']' as usize] = true;
+    table
+};
+
 /// The end of the value starting at `pos`. Iterative, so deep nesting cannot overflow the stack.
 fn skip_value(text: &[u8], pos: usize) -> Option<usize> {
+    match text.get(pos)? {
+        b'"' => return skip_string(text, pos),
+        b'{' | b'[' => {}
+        b'}' | b']' => return None,
+        _ => {
+            // A scalar: runs to the next delimiter.
+            let rest = text.get(pos..)?;
+            let len = rest
+                .iter()
+                .position(|c| matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
+                .unwrap_or(rest.len());
+            return Some(pos + len);
+        }
+    }
+    // Inside containers only quotes and brackets matter: jump from one to the next (plans are
+    // pretty-printed, mostly indentation and scalars).
     let mut depth = 0usize;
     let mut i = pos;
     loop {
-        let b = *text.get(i)?;
-        match b {
+        let (offset, byte) = text
+            .get(i..)?
+            .iter()
+            .enumerate()
+            .find(|(_, b)| STRUCTURAL[usize::from(**b)])?;
+        i += offset;
+        match byte {
             b'"' => i = skip_string(text, i)?,
             b'{' | b'[' => {
                 depth += 1;
                 i += 1;
             }
-            b'}' | b']' => {
+            _ => {
                 depth = depth.checked_sub(1)?;
                 i += 1;
-            }
-            _ => {
                 if depth == 0 {
-                    // A scalar: runs to the next delimiter.
-                    while let Some(c) = text.get(i) {
-                        if matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
-                            break;
-                        }
-                        i += 1;
-                    }
                     return Some(i);
                 }
-                i += 1;
             }
-        }
-        if depth == 0 {
-            return Some(i);
         }
     }
 }
@@ -291,6 +310,18 @@ mod tests {
             locate_cached(text, &path(&["end"]), &mut cache),
             Some((text.len() - 2, text.len() - 1))
         );
+    }
+
+    #[test]
+    fn skips_values_of_every_kind() {
+        let text = br#"{"a": [1, "x]}", {"b": null}], "c": 12.5e3, "d": "q\"}"} tail"#;
+        assert_eq!(skip_value(text, 0), Some(text.len() - 5));
+        assert_eq!(skip_value(b"true,", 0), Some(4));
+        assert_eq!(skip_value(b"17", 0), Some(2));
+        assert_eq!(skip_value(br#""s\"t" "#, 0), Some(6));
+        assert_eq!(skip_value(b"]", 0), None);
+        assert_eq!(skip_value(b"[1, [2]", 0), None);
+        assert_eq!(skip_value(b"", 0), None);
     }
 
     #[test]

@@ -21,6 +21,8 @@ mod yaml;
 use std::collections::HashMap;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::load::LoadOptions;
 use crate::model::{InputError, Model};
 use crate::source::{FileId, FileKind, Loc};
@@ -203,8 +205,13 @@ fn load_texts(items: &[(Pending, &str)], options: &LoadOptions) -> Model {
         push_diags(&mut model, first.file, diags);
     }
     let mut parsed = Vec::new();
-    for (pending, text) in items {
-        match parse(pending.file, text, pending.kind) {
+    // Templates parse in parallel; the results are taken in input order.
+    let results: Vec<_> = items
+        .par_iter()
+        .map(|(pending, text)| parse(pending.file, text, pending.kind))
+        .collect();
+    for ((pending, text), result) in items.iter().zip(results) {
+        match result {
             Ok((root, warnings)) => {
                 model.input_errors.extend(warnings);
                 parsed.push((pending, *text, root));

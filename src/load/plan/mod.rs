@@ -28,10 +28,16 @@ use crate::source::{FileId, Loc};
 
 pub fn load(file: FileId, text: &str, options: &LoadOptions) -> Model {
     let mut model = Model::default();
-    if let Err(error) = load_into(file, text, options, &mut model) {
+    load_onto(file, text, options, &mut model);
+    model
+}
+
+/// Loads a plan into a model that may hold other inputs already (a large plan's model is not
+/// built apart and then copied over).
+pub fn load_onto(file: FileId, text: &str, options: &LoadOptions, model: &mut Model) {
+    if let Err(error) = load_into(file, text, options, model) {
         model.input_errors.push(error);
     }
-    model
 }
 
 fn input_error(file: FileId, loc: Loc, message: impl Into<String>) -> InputError {

@@ -218,9 +218,8 @@ pub fn report_policy_gap(
         if !object_resource_misses(policy, d.role, bucket_arn).is_empty() {
             continue;
         }
-        let missing = cx.checked().iter().find(|c| {
+        let missing = cx.checked_of(d.r.view.index).iter().find(|c| {
             c.need.action == action
-                && c.replication == d.r.view.index
                 && c.rule == d.r.rule_view.index
                 && gaps(g, &c.decision)
                     .iter()
