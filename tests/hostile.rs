@@ -380,3 +380,40 @@ fn a_policy_with_ten_thousand_statements_is_analyzed() {
     let file = scratch.write("policy.json", policy);
     run(&[&file]).assert_no_input_error();
 }
+
+#[test]
+fn a_reference_cycle_is_no_crash() {
+    // Found by the `hcl` fuzz target: a bucket named after itself overflowed the stack.
+    let scratch = Scratch::new("cycle");
+    let file = scratch.write(
+        "infra/main.tf",
+        r#"resource "aws_s3_bucket" "src" {
+  bucket = aws_s3_bucket.src.id
+}
+
+resource "aws_s3_bucket_versioning" "src" {
+  bucket = aws_s3_bucket.src.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_replication_configuration" "r" {
+  bucket = aws_s3_bucket.src.id
+  role   = "arn:aws:iam::111111111111:role/r"
+  rule {
+    status = "Enabled"
+    filter {}
+    delete_marker_replication {
+      status = "Enabled"
+    }
+    destination {
+      bucket = "${aws_s3_bucket.src.arn}-replica"
+    }
+  }
+}
+"#,
+    );
+    let outcome = run(&[file.parent().unwrap()]);
+    assert!(outcome.code == 0 || outcome.code == 1, "{}", outcome.stderr);
+}

@@ -1,5 +1,6 @@
 //! Resolving model values: references to resources, templates, derived ARNs.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use crate::model::{Model, Value, arn};
@@ -59,6 +60,14 @@ impl Entity {
             Entity::Settings(i) => ('s', i),
         }
     }
+}
+
+/// How many references may be followed through one another: real chains are a few long.
+const MAX_REF_DEPTH: u32 = 64;
+
+thread_local! {
+    /// References being followed on this thread (rules resolve in parallel).
+    static REF_DEPTH: Cell<u32> = const { Cell::new(0) };
 }
 
 /// Address → entity lookups, and the readable names of atoms.
@@ -245,6 +254,22 @@ impl<'m> Resolver<'m> {
 
     /// The value of `target.attr`.
     pub fn resolve_ref(&self, r: &Reference) -> Resolved {
+        // Terraform rejects a reference cycle (`bucket = aws_s3_bucket.b.id` inside `b`), but the
+        // input has not been through Terraform: a cycle must end in an unknown, not in a stack
+        // overflow.
+        let depth = REF_DEPTH.with(Cell::get);
+        if depth >= MAX_REF_DEPTH {
+            return Resolved::Unknown(Why::new(format!(
+                "`{r}` refers back to itself (a reference cycle)"
+            )));
+        }
+        REF_DEPTH.with(|d| d.set(depth + 1));
+        let resolved = self.resolve_ref_once(r);
+        REF_DEPTH.with(|d| d.set(depth));
+        resolved
+    }
+
+    fn resolve_ref_once(&self, r: &Reference) -> Resolved {
         let Some(entity) = self.entity(&r.target) else {
             return Resolved::Unknown(Why::new(format!("`{r}` is not in the input")));
         };
