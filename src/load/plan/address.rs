@@ -17,12 +17,12 @@ pub fn steps(text: &str) -> Option<Vec<Step<'_>>> {
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
-        while i < bytes.len() && bytes[i] != b'.' && bytes[i] != b'[' {
+        while bytes.get(i).is_some_and(|b| *b != b'.' && *b != b'[') {
             i += 1;
         }
-        let name = &text[start..i];
+        let name = text.get(start..i)?;
         let mut key = None;
-        if i < bytes.len() && bytes[i] == b'[' {
+        if bytes.get(i) == Some(&b'[') {
             let open = i + 1;
             let mut in_str = false;
             i += 1;
@@ -41,12 +41,12 @@ pub fn steps(text: &str) -> Option<Vec<Step<'_>>> {
                 }
                 i += 1;
             }
-            key = Some(&text[open..i]);
+            key = Some(text.get(open..i)?);
             i += 1;
             // Splat or attribute index after a key (`x[0][1]`) is not part of an address.
-            while i < bytes.len() && bytes[i] == b'[' {
+            while bytes.get(i) == Some(&b'[') {
                 i += 1;
-                while i < bytes.len() && bytes[i] != b']' {
+                while bytes.get(i).is_some_and(|b| *b != b']') {
                     i += 1;
                 }
                 i += 1;
@@ -56,8 +56,8 @@ pub fn steps(text: &str) -> Option<Vec<Step<'_>>> {
             return None;
         }
         out.push(Step { name, key });
-        if i < bytes.len() {
-            if bytes[i] != b'.' {
+        if let Some(b) = bytes.get(i) {
+            if *b != b'.' {
                 return None;
             }
             i += 1;
@@ -87,12 +87,14 @@ pub struct ResourceAddr {
 impl ResourceAddr {
     pub fn parse(address: &str) -> Option<ResourceAddr> {
         let steps = steps(address)?;
-        let mut i = 0;
+        let mut rest = steps.as_slice();
         let mut module_instance = String::new();
         let mut module_config = String::new();
         let mut module_key = None;
-        while i + 1 < steps.len() && steps[i].name == "module" && steps[i].key.is_none() {
-            let m = steps[i + 1];
+        while let [module, m, tail @ ..] = rest
+            && module.name == "module"
+            && module.key.is_none()
+        {
             if !module_instance.is_empty() {
                 module_instance.push('.');
                 module_config.push('.');
@@ -107,9 +109,8 @@ impl ResourceAddr {
             module_config.push_str("module.");
             module_config.push_str(m.name);
             module_key = m.key.map(str::to_string);
-            i += 2;
+            rest = tail;
         }
-        let rest = &steps[i..];
         let (resource, key) = match rest {
             [d, t, n] if d.name == "data" && d.key.is_none() && t.key.is_none() => {
                 (format!("data.{}.{}", t.name, n.name), n.key)
