@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod config;
+pub mod edit_distance;
 pub mod engine;
 pub mod finding;
 pub mod graph;

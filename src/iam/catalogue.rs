@@ -204,7 +204,12 @@ pub fn closest(action: &str) -> Option<&'static str> {
         .actions
         .iter()
         .filter(|a| !lower.contains(':') || a.service == svc)
-        .map(|a| (edit_distance(&lower, &a.name.to_ascii_lowercase()), a))
+        .map(|a| {
+            (
+                crate::edit_distance::edit_distance(&lower, &a.name.to_ascii_lowercase()),
+                a,
+            )
+        })
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, a)| (*d, a.name.len()))
         .map(|(_, a)| a.name.as_str())
@@ -321,28 +326,6 @@ pub const GLOBAL_CONDITION_KEYS: &[(&str, &str)] = &[
     ("aws:VpceOrgID", "String"),
     ("aws:VpceOrgPaths", "ArrayOfString"),
 ];
-
-/// Levenshtein distance over bytes (action names are ASCII), two rows.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        if let Some(first) = cur.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            if let Some(slot) = cur.get_mut(j + 1) {
-                *slot = sub.min(del).min(ins);
-            }
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev.last().copied().unwrap_or(0)
-}
 
 #[cfg(test)]
 mod tests {

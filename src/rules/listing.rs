@@ -268,30 +268,13 @@ pub fn closest_id(id: &str) -> Option<&'static str> {
             let d = if candidate.contains(&lower) {
                 candidate.len() - lower.len()
             } else {
-                distance(&lower, candidate)
+                crate::edit_distance::edit_distance(&lower, candidate)
             };
             (d, candidate)
         })
         .filter(|(d, c)| *d <= c.len() / 2)
         .min()
         .map(|(_, c)| c)
-}
-
-fn distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = Vec::with_capacity(b.len() + 1);
-        cur.push(i + 1);
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            cur.push(sub.min(del).min(ins));
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]

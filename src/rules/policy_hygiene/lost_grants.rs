@@ -182,7 +182,8 @@ pub fn misspelled_condition_key(key: &str) -> Option<Option<String>> {
     {
         // Any context key is legal, but one that looks like S3's and is not is a typo.
         let looks_like_s3 = context_key.starts_with("arn:")
-            || distance(&context_key.to_ascii_lowercase(), "aws:s3:arn") <= 2;
+            || crate::edit_distance::edit_distance(&context_key.to_ascii_lowercase(), "aws:s3:arn")
+                <= 2;
         return (looks_like_s3 && context_key != "aws:s3:arn")
             .then(|| Some(S3_CONTEXT_KEY.to_string()));
     }
@@ -200,7 +201,12 @@ fn closest_key(key: &str) -> Option<String> {
         .map(|(k, _)| *k)
         .chain(catalogue::catalogue().condition_keys())
         .filter(|k| !k.contains("${"))
-        .map(|k| (distance(&lower, &k.to_ascii_lowercase()), k))
+        .map(|k| {
+            (
+                crate::edit_distance::edit_distance(&lower, &k.to_ascii_lowercase()),
+                k,
+            )
+        })
         .filter(|(d, _)| *d <= (lower.len() / 4).max(2))
         .min()
         .map(|(_, k)| k.to_string())
@@ -214,23 +220,6 @@ pub fn needs_the_key(c: &Condition) -> bool {
             && op.set != SetQualifier::ForAllValues
             && op.base != OpBase::Null
     })
-}
-
-fn distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = Vec::with_capacity(b.len() + 1);
-        cur.push(i + 1);
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            cur.push(sub.min(del).min(ins));
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]

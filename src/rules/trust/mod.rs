@@ -51,20 +51,6 @@ pub fn maybe_s3(policy: &Policy) -> bool {
     })
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// Principal items that were meant to be the S3 service but are not its exact form.
 pub fn wrong_s3_forms(policy: &Policy) -> Vec<(&Item, String)> {
     let mut out = Vec::new();
@@ -96,7 +82,10 @@ pub fn wrong_s3_forms(policy: &Policy) -> Vec<(&Item, String)> {
                             ))
                         }
                         PrincipalType::Service
-                            if edit_distance(&text.to_ascii_lowercase(), S3_SERVICE) <= 2 =>
+                            if crate::edit_distance::edit_distance(
+                                &text.to_ascii_lowercase(),
+                                S3_SERVICE,
+                            ) <= 2 =>
                         {
                             Some(format!(
                                 "`{text}` is not the service principal `{S3_SERVICE}`"
