@@ -6,35 +6,16 @@ use std::path::Path;
 use repl_lint::rules::RULES;
 use repl_lint::rules::listing::{self, DOC_SECTIONS, REGENERATE_INDEX};
 
-/// Rules written before the docs format had examples (tier 1 and the standards rules): another
-/// change adds their `## Example`. Only that heading is excused, the other sections are checked.
-/// Temporary: empty this list once those docs are merged.
-const EXAMPLE_PENDING: &[&str] = &[
-    "std-require-rtc",
-    "std-require-replica-kms",
-    "std-allowed-destination-accounts",
-    "std-allowed-destination-regions",
-    "std-require-delete-marker-replication",
-    "std-require-storage-class",
-    "std-suppression-no-reason",
-    "std-suppression-unused",
-];
-
 #[test]
 fn every_rule_has_the_doc_sections_in_order() {
     let mut problems = Vec::new();
     for rule in RULES {
         let meta = rule.meta();
-        let expected: Vec<&str> = DOC_SECTIONS
-            .iter()
-            .copied()
-            .filter(|s| *s != "Example" || !EXAMPLE_PENDING.contains(&meta.id))
-            .collect();
         let headings = listing::doc_headings(meta);
-        if headings != expected {
+        if headings != DOC_SECTIONS {
             problems.push(format!(
                 "{}: sections {:?}, expected {:?}",
-                meta.id, headings, expected
+                meta.id, headings, DOC_SECTIONS
             ));
         }
         if meta.summary.trim().is_empty() {

@@ -10,6 +10,43 @@ declare_rule! {
     /// ## How to fix
     /// Replicate to a bucket in an allowed account, or add the account to the list.
     ///
+    /// ## Example
+    /// With this `.repl-lint.toml`:
+    /// ```toml
+    /// [standards]
+    /// allowed-destination-accounts = ["222222222222"]
+    /// ```
+    /// Terraform, failing:
+    /// ```hcl
+    /// destination {
+    ///   bucket  = "arn:aws:s3:::partner-replica"
+    ///   account = "333333333333"
+    ///   access_control_translation { owner = "Destination" }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// destination {
+    ///   bucket  = "arn:aws:s3:::backup-replica"
+    ///   account = "222222222222"
+    ///   access_control_translation { owner = "Destination" }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// Destination:
+    ///   Bucket: arn:aws:s3:::partner-replica
+    ///   Account: "333333333333"
+    ///   AccessControlTranslation: {Owner: Destination}
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// Destination:
+    ///   Bucket: arn:aws:s3:::backup-replica
+    ///   Account: "222222222222"
+    ///   AccessControlTranslation: {Owner: Destination}
+    /// ```
+    ///
     /// ## Sources
     /// The organization's `.repl-lint.toml`.
     pub StdAllowedDestinationAccounts { id: "std-allowed-destination-accounts", code: "S3", group: "standards", severity: Error }

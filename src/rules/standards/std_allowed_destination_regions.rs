@@ -10,6 +10,62 @@ declare_rule! {
     /// ## How to fix
     /// Replicate to a bucket in an allowed region, or add the region to the list.
     ///
+    /// ## Example
+    /// With this `.repl-lint.toml`:
+    /// ```toml
+    /// [standards]
+    /// allowed-destination-regions = ["eu-central-1"]
+    /// ```
+    /// Terraform, failing (the destination bucket's provider sets its region):
+    /// ```hcl
+    /// provider "aws" {
+    ///   alias  = "replica"
+    ///   region = "us-east-1"
+    /// }
+    /// resource "aws_s3_bucket" "dst" {
+    ///   provider = aws.replica
+    ///   bucket   = "acme-replica"
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// provider "aws" {
+    ///   alias  = "replica"
+    ///   region = "eu-central-1"
+    /// }
+    /// resource "aws_s3_bucket" "dst" {
+    ///   provider = aws.replica
+    ///   bucket   = "acme-replica"
+    /// }
+    /// ```
+    /// CloudFormation, failing (the destination stack, given in the same run, pins its region with a
+    /// template rule or `--region`):
+    /// ```yaml
+    /// Rules:
+    ///   OnlyHere:
+    ///     Assertions:
+    ///       - Assert: !Equals [!Ref AWS::Region, "us-east-1"]
+    /// Resources:
+    ///   ReplicaBucket:
+    ///     Type: AWS::S3::Bucket
+    ///     Properties:
+    ///       BucketName: acme-replica
+    ///       VersioningConfiguration: {Status: Enabled}
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// Rules:
+    ///   OnlyHere:
+    ///     Assertions:
+    ///       - Assert: !Equals [!Ref AWS::Region, "eu-central-1"]
+    /// Resources:
+    ///   ReplicaBucket:
+    ///     Type: AWS::S3::Bucket
+    ///     Properties:
+    ///       BucketName: acme-replica
+    ///       VersioningConfiguration: {Status: Enabled}
+    /// ```
+    ///
     /// ## Sources
     /// The organization's `.repl-lint.toml`.
     pub StdAllowedDestinationRegions { id: "std-allowed-destination-regions", code: "S4", group: "standards", severity: Error }

@@ -13,6 +13,51 @@ declare_rule! {
     /// delete_marker_replication { status = "Enabled" }
     /// ```
     ///
+    /// ## Example
+    /// With this `.repl-lint.toml`:
+    /// ```toml
+    /// [standards]
+    /// require-delete-marker-replication = true
+    /// ```
+    /// Terraform, failing:
+    /// ```hcl
+    /// rule {
+    ///   id     = "all"
+    ///   status = "Enabled"
+    ///   filter {}
+    ///   delete_marker_replication { status = "Disabled" }
+    ///   destination { bucket = aws_s3_bucket.dst.arn }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// rule {
+    ///   id     = "all"
+    ///   status = "Enabled"
+    ///   filter {}
+    ///   delete_marker_replication { status = "Enabled" }
+    ///   destination { bucket = aws_s3_bucket.dst.arn }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// - Id: all
+    ///   Status: Enabled
+    ///   Priority: 1
+    ///   Filter: {Prefix: ""}
+    ///   DeleteMarkerReplication: {Status: Disabled}
+    ///   Destination: {Bucket: !GetAtt ReplicaBucket.Arn}
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// - Id: all
+    ///   Status: Enabled
+    ///   Priority: 1
+    ///   Filter: {Prefix: ""}
+    ///   DeleteMarkerReplication: {Status: Enabled}
+    ///   Destination: {Bucket: !GetAtt ReplicaBucket.Arn}
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Replicating delete markers between buckets".
     pub StdRequireDeleteMarkerReplication { id: "std-require-delete-marker-replication", code: "S5", group: "standards", severity: Error }

@@ -16,6 +16,67 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ## Example
+    /// With this `.repl-lint.toml`:
+    /// ```toml
+    /// [standards]
+    /// require-replica-kms = true
+    /// ```
+    /// Terraform, failing:
+    /// ```hcl
+    /// rule {
+    ///   id     = "all"
+    ///   status = "Enabled"
+    ///   filter {}
+    ///   delete_marker_replication { status = "Enabled" }
+    ///   destination {
+    ///     bucket = aws_s3_bucket.dst.arn
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// rule {
+    ///   id     = "all"
+    ///   status = "Enabled"
+    ///   filter {}
+    ///   delete_marker_replication { status = "Enabled" }
+    ///   source_selection_criteria {
+    ///     sse_kms_encrypted_objects { status = "Enabled" }
+    ///   }
+    ///   destination {
+    ///     bucket = aws_s3_bucket.dst.arn
+    ///     encryption_configuration { replica_kms_key_id = aws_kms_key.replica.arn }
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// Rules:
+    ///   - Id: all
+    ///     Status: Enabled
+    ///     Priority: 1
+    ///     Filter: {Prefix: ""}
+    ///     DeleteMarkerReplication: {Status: Enabled}
+    ///     Destination:
+    ///       Bucket: !GetAtt ReplicaBucket.Arn
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// Rules:
+    ///   - Id: all
+    ///     Status: Enabled
+    ///     Priority: 1
+    ///     Filter: {Prefix: ""}
+    ///     DeleteMarkerReplication: {Status: Enabled}
+    ///     SourceSelectionCriteria:
+    ///       SseKmsEncryptedObjects: {Status: Enabled}
+    ///     Destination:
+    ///       Bucket: !GetAtt ReplicaBucket.Arn
+    ///       EncryptionConfiguration:
+    ///         ReplicaKmsKeyID: !GetAtt ReplicaKey.Arn
+    /// ```
+    ///
     /// ## Sources
     /// S3 User Guide, "Replicating objects created with server-side encryption (SSE-C, SSE-S3,
     /// SSE-KMS, DSSE-KMS)".

@@ -8,9 +8,70 @@ declare_rule! {
     /// `OperationMissedThreshold` events; `.repl-lint.toml` sets `[standards] require-rtc = true`.
     ///
     /// ## How to fix
+    /// Add `metrics` and `replication_time` to the rule's `destination` (CloudFormation: `Metrics`
+    /// and `ReplicationTime` in `Destination`), both with 15 minutes.
+    ///
+    /// ## Example
+    /// With this `.repl-lint.toml`:
+    /// ```toml
+    /// [standards]
+    /// require-rtc = true
+    /// ```
+    /// Terraform, failing:
     /// ```hcl
-    /// metrics { status = "Enabled"  event_threshold { minutes = 15 } }
-    /// replication_time { status = "Enabled"  time { minutes = 15 } }
+    /// rule {
+    ///   id     = "all"
+    ///   status = "Enabled"
+    ///   filter {}
+    ///   delete_marker_replication { status = "Enabled" }
+    ///   destination {
+    ///     bucket = aws_s3_bucket.dst.arn
+    ///   }
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// rule {
+    ///   id     = "all"
+    ///   status = "Enabled"
+    ///   filter {}
+    ///   delete_marker_replication { status = "Enabled" }
+    ///   destination {
+    ///     bucket = aws_s3_bucket.dst.arn
+    ///     metrics {
+    ///       status = "Enabled"
+    ///       event_threshold { minutes = 15 }
+    ///     }
+    ///     replication_time {
+    ///       status = "Enabled"
+    ///       time { minutes = 15 }
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// Rules:
+    ///   - Id: all
+    ///     Status: Enabled
+    ///     Priority: 1
+    ///     Filter: {Prefix: ""}
+    ///     DeleteMarkerReplication: {Status: Enabled}
+    ///     Destination:
+    ///       Bucket: !GetAtt ReplicaBucket.Arn
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// Rules:
+    ///   - Id: all
+    ///     Status: Enabled
+    ///     Priority: 1
+    ///     Filter: {Prefix: ""}
+    ///     DeleteMarkerReplication: {Status: Enabled}
+    ///     Destination:
+    ///       Bucket: !GetAtt ReplicaBucket.Arn
+    ///       Metrics: {Status: Enabled, EventThreshold: {Minutes: 15}}
+    ///       ReplicationTime: {Status: Enabled, Time: {Minutes: 15}}
     /// ```
     ///
     /// ## Sources

@@ -12,6 +12,39 @@ declare_rule! {
     /// destination { storage_class = "STANDARD_IA" }
     /// ```
     ///
+    /// ## Example
+    /// With this `.repl-lint.toml`:
+    /// ```toml
+    /// [standards]
+    /// require-storage-class = "STANDARD_IA"
+    /// ```
+    /// Terraform, failing:
+    /// ```hcl
+    /// destination {
+    ///   bucket = aws_s3_bucket.dst.arn
+    ///   # no storage_class: replicas keep the source object's class
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// destination {
+    ///   bucket        = aws_s3_bucket.dst.arn
+    ///   storage_class = "STANDARD_IA"
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// Destination:
+    ///   Bucket: !GetAtt ReplicaBucket.Arn
+    ///   StorageClass: STANDARD
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// Destination:
+    ///   Bucket: !GetAtt ReplicaBucket.Arn
+    ///   StorageClass: STANDARD_IA
+    /// ```
+    ///
     /// ## Sources
     /// S3 API Reference, `Destination.StorageClass`.
     pub StdRequireStorageClass { id: "std-require-storage-class", code: "S6", group: "standards", severity: Error }

@@ -19,6 +19,41 @@ declare_rule! {
     ///         reason: metrics are enabled by the platform stack
     /// ```
     ///
+    /// ## Example
+    /// Always on (no `.repl-lint.toml` setting). Terraform, failing:
+    /// ```hcl
+    /// # repl-lint:ignore=rtc-requires-metrics
+    /// resource "aws_s3_bucket_replication_configuration" "this" {
+    ///   # ...
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// # repl-lint:ignore=rtc-requires-metrics metrics are enabled by the platform module
+    /// resource "aws_s3_bucket_replication_configuration" "this" {
+    ///   # ...
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Metadata:
+    ///     repl-lint:
+    ///       ignore:
+    ///         - id: rtc-requires-metrics
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Metadata:
+    ///     repl-lint:
+    ///       ignore:
+    ///         - id: rtc-requires-metrics
+    ///           reason: metrics are enabled by the platform stack
+    /// ```
+    ///
     /// ## Sources
     /// repl-lint suppressions.
     pub StdSuppressionNoReason { id: "std-suppression-no-reason", code: "S7", group: "standards", severity: Warning }

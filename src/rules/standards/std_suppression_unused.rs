@@ -10,6 +10,39 @@ declare_rule! {
     /// ## How to fix
     /// Remove the suppression, or correct the rule id.
     ///
+    /// ## Example
+    /// Always on (no `.repl-lint.toml` setting). Terraform, failing (the destination bucket has
+    /// versioning now, so `ver-dst-not-enabled` reports nothing here):
+    /// ```hcl
+    /// # repl-lint:ignore=ver-dst-not-enabled versioning is enabled by the backup team
+    /// resource "aws_s3_bucket_replication_configuration" "this" {
+    ///   # ...
+    /// }
+    /// ```
+    /// Terraform, fixed:
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "this" {
+    ///   # ...
+    /// }
+    /// ```
+    /// CloudFormation, failing:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Metadata:
+    ///     repl-lint:
+    ///       ignore:
+    ///         - id: ver-dst-not-enabled
+    ///           reason: versioning is enabled by the backup team
+    /// ```
+    /// CloudFormation, fixed:
+    /// ```yaml
+    /// SourceBucket:
+    ///   Type: AWS::S3::Bucket
+    ///   Properties:
+    ///     # ...
+    /// ```
+    ///
     /// ## Sources
     /// repl-lint suppressions.
     pub StdSuppressionUnused { id: "std-suppression-unused", code: "S8", group: "standards", severity: Warning }
