@@ -852,17 +852,6 @@ fn cdk_assembly_gives_accounts_and_regions() {
 }
 
 #[test]
-fn bundled_corpus_templates_load() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cfn");
-    let mut db = SourceDb::new();
-    let model = load::load(&[Input::Path(data)], &LoadOptions::default(), &mut db);
-    assert!(model.input_errors.is_empty(), "{:?}", model.input_errors);
-    assert_eq!(model.buckets.len(), 3);
-    assert_eq!(model.replications.len(), 3);
-    assert!(model.replications.iter().all(|r| !r.rules.is_empty()));
-}
-
-#[test]
 fn shared_corpus_cfn_cases_load() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
     let Ok(entries) = std::fs::read_dir(&corpus) else {

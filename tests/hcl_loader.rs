@@ -1,5 +1,8 @@
 //! Terraform source loader: spans, evaluation, modules, policies, providers.
 
+#[path = "common/corpus.rs"]
+mod corpus;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -677,8 +680,9 @@ fn invalid_json_in_a_policy_is_located() {
 
 #[test]
 fn legacy_inline_bucket_blocks() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/tf/tfedit-legacy-replication-fixture");
+    let Some(dir) = corpus::case("tf-hcl-tfedit-legacy-replication-fixture") else {
+        return;
+    };
     let (m, db) = load_dir(&dir);
     no_errors(&m, &db);
     let r = &m.replications[0];
@@ -706,8 +710,9 @@ fn legacy_inline_bucket_blocks() {
 
 #[test]
 fn heredoc_corpus_case() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/tf/provider-doc-replication-configuration-heredoc-iam");
+    let Some(dir) = corpus::case("tf-hcl-provider-doc-replication-configuration-heredoc-iam") else {
+        return;
+    };
     let (m, db) = load_dir(&dir);
     no_errors(&m, &db);
     assert_eq!(m.replications.len(), 1);
@@ -727,8 +732,9 @@ fn heredoc_corpus_case() {
 
 #[test]
 fn terraform_011_syntax_is_an_input_error() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/tf/asicsdigital-cross-account-tf011");
+    let Some(dir) = corpus::case("tf-hcl-asicsdigital-cross-account-tf011") else {
+        return;
+    };
     let (m, db) = load_dir(&dir);
     assert_eq!(m.input_errors.len(), 1, "{:?}", m.input_errors);
     let e = &m.input_errors[0];

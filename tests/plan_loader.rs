@@ -1,5 +1,8 @@
-//! The plan loader on real plans (copied from public repositories, see `tests/data/plans/*.SOURCE.txt`)
+//! The plan loader on real plans (read from the shared corpus when it is next to this checkout)
 //! and on a generated plan with known contents.
+
+#[path = "common/corpus.rs"]
+mod corpus;
 
 use std::path::{Path, PathBuf};
 
@@ -18,23 +21,6 @@ fn load_paths(paths: &[PathBuf]) -> (SourceDb, Model) {
     let inputs: Vec<Input> = paths.iter().cloned().map(Input::Path).collect();
     let model = load(&inputs, &LoadOptions::default(), &mut db);
     (db, model)
-}
-
-#[test]
-fn copied_corpus_plans_load_without_errors() {
-    for name in [
-        "checkov-iam-data-block.json",
-        "checkov-for-each-modules.json",
-        "terraform-json-registry-module.json",
-        "tfedit-import-full.json",
-    ] {
-        let (_, model) = load_paths(&[data(name)]);
-        assert!(
-            model.input_errors.is_empty(),
-            "{name}: {:?}",
-            model.input_errors
-        );
-    }
 }
 
 /// Every plan of the shared corpus, when this checkout sits next to it.
@@ -73,7 +59,10 @@ fn shared_corpus_plans_load_without_errors() {
 
 #[test]
 fn real_plan_with_split_s3_resources() {
-    let (db, model) = load_paths(&[data("tfedit-import-full.json")]);
+    let Some(case) = corpus::case("plan-tfedit-import-full-s3-split-resources") else {
+        return;
+    };
+    let (db, model) = load_paths(&[case.join("import_full.tfplan.json")]);
     assert_eq!(model.buckets.len(), 3);
     // Only the separate resource: the bucket's computed legacy block is not written in the
     // configuration.

@@ -49,7 +49,7 @@ declare_rule! {
     ///
     /// ## Sources
     /// The organization's `.repl-lint.toml`.
-    pub StdAllowedDestinationAccounts { id: "std-allowed-destination-accounts", code: "S3", group: "standards", severity: Error }
+    pub StdAllowedDestinationAccounts { id: "std-allowed-destination-accounts", code: "STD3", group: "standards", severity: Error }
 }
 
 impl Rule for StdAllowedDestinationAccounts {

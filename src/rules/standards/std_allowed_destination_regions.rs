@@ -68,7 +68,7 @@ declare_rule! {
     ///
     /// ## Sources
     /// The organization's `.repl-lint.toml`.
-    pub StdAllowedDestinationRegions { id: "std-allowed-destination-regions", code: "S4", group: "standards", severity: Error }
+    pub StdAllowedDestinationRegions { id: "std-allowed-destination-regions", code: "STD4", group: "standards", severity: Error }
 }
 
 impl Rule for StdAllowedDestinationRegions {

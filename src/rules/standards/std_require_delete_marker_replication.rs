@@ -60,7 +60,7 @@ declare_rule! {
     ///
     /// ## Sources
     /// S3 User Guide, "Replicating delete markers between buckets".
-    pub StdRequireDeleteMarkerReplication { id: "std-require-delete-marker-replication", code: "S5", group: "standards", severity: Error }
+    pub StdRequireDeleteMarkerReplication { id: "std-require-delete-marker-replication", code: "STD5", group: "standards", severity: Error }
 }
 
 impl Rule for StdRequireDeleteMarkerReplication {

@@ -80,7 +80,7 @@ declare_rule! {
     /// ## Sources
     /// S3 User Guide, "Replicating objects created with server-side encryption (SSE-C, SSE-S3,
     /// SSE-KMS, DSSE-KMS)".
-    pub StdRequireReplicaKms { id: "std-require-replica-kms", code: "S2", group: "standards", severity: Error }
+    pub StdRequireReplicaKms { id: "std-require-replica-kms", code: "STD2", group: "standards", severity: Error }
 }
 
 impl Rule for StdRequireReplicaKms {

@@ -76,7 +76,7 @@ declare_rule! {
     ///
     /// ## Sources
     /// S3 User Guide, "Meeting compliance requirements with S3 Replication Time Control".
-    pub StdRequireRtc { id: "std-require-rtc", code: "S1", group: "standards", severity: Error }
+    pub StdRequireRtc { id: "std-require-rtc", code: "STD1", group: "standards", severity: Error }
 }
 
 impl Rule for StdRequireRtc {

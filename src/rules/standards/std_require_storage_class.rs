@@ -47,7 +47,7 @@ declare_rule! {
     ///
     /// ## Sources
     /// S3 API Reference, `Destination.StorageClass`.
-    pub StdRequireStorageClass { id: "std-require-storage-class", code: "S6", group: "standards", severity: Error }
+    pub StdRequireStorageClass { id: "std-require-storage-class", code: "STD6", group: "standards", severity: Error }
 }
 
 impl Rule for StdRequireStorageClass {

@@ -56,7 +56,7 @@ declare_rule! {
     ///
     /// ## Sources
     /// repl-lint suppressions.
-    pub StdSuppressionNoReason { id: "std-suppression-no-reason", code: "S7", group: "standards", severity: Warning }
+    pub StdSuppressionNoReason { id: "std-suppression-no-reason", code: "STD7", group: "standards", severity: Warning }
 }
 
 impl Rule for StdSuppressionNoReason {

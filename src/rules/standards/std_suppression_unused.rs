@@ -45,7 +45,7 @@ declare_rule! {
     ///
     /// ## Sources
     /// repl-lint suppressions.
-    pub StdSuppressionUnused { id: "std-suppression-unused", code: "S8", group: "standards", severity: Warning }
+    pub StdSuppressionUnused { id: "std-suppression-unused", code: "STD8", group: "standards", severity: Warning }
 }
 
 impl Rule for StdSuppressionUnused {
