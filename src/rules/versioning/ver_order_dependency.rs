@@ -194,7 +194,11 @@ impl Rule for VerOrderDependency {
             for (index, named_by) in buckets {
                 let b = &g.buckets[index];
                 let origin = b.versioning.origin;
-                if b.versioning.value.is_absent() || std::ptr::eq(origin, &b.bucket.origin) {
+                // Object Lock keeps a bucket versioned from its creation on: nothing to wait for.
+                if b.versioning.value.is_absent()
+                    || std::ptr::eq(origin, &b.bucket.origin)
+                    || b.object_lock.value.is_true()
+                {
                     continue;
                 }
                 let Some(settings) = b
@@ -205,6 +209,18 @@ impl Rule for VerOrderDependency {
                 else {
                     continue;
                 };
+                // A plan that keeps versioning that was already on does not race with it.
+                let already_enabled = settings
+                    .settings
+                    .change
+                    .is_some_and(crate::model::ChangeActions::keeps_resource)
+                    && matches!(
+                        settings.settings.versioning_before,
+                        Value::Known(crate::model::Versioning::Enabled, _)
+                    );
+                if already_enabled {
+                    continue;
+                }
                 // Only a resource of the same configuration can be waited for: the same plan, or
                 // sources where both refer to the bucket resource.
                 // Only the same module instance: across modules the fix is a `depends_on` on

@@ -1,0 +1,82 @@
+provider "aws" {
+  region              = "us-east-1"
+  allowed_account_ids = ["111111111111"]
+}
+
+# Object Lock buckets are versioned from their creation on: nothing to wait for.
+resource "aws_s3_bucket" "src" {
+  bucket              = "example-src"
+  object_lock_enabled = true
+}
+
+resource "aws_s3_bucket_versioning" "src" {
+  bucket = aws_s3_bucket.src.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket" "dst" {
+  bucket              = "example-dst"
+  object_lock_enabled = true
+}
+
+resource "aws_s3_bucket_versioning" "dst" {
+  bucket = aws_s3_bucket.dst.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_iam_role" "replication" {
+  name = "replication"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "s3.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "replication" {
+  role = aws_iam_role.replication.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = ["s3:GetReplicationConfiguration", "s3:ListBucket"]
+        Resource = aws_s3_bucket.src.arn
+      },
+      {
+        Effect   = "Allow"
+        Action   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold"]
+        Resource = "${aws_s3_bucket.src.arn}/*"
+      },
+      {
+        Effect   = "Allow"
+        Action   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:PutObjectRetention", "s3:PutObjectLegalHold"]
+        Resource = "${aws_s3_bucket.dst.arn}/*"
+      },
+    ]
+  })
+}
+
+resource "aws_s3_bucket_replication_configuration" "this" {
+  bucket = aws_s3_bucket.src.id
+  role   = aws_iam_role.replication.arn
+
+  rule {
+    id     = "all"
+    status = "Enabled"
+    filter {}
+    delete_marker_replication {
+      status = "Enabled"
+    }
+    destination {
+      bucket = aws_s3_bucket.dst.arn
+    }
+  }
+}
