@@ -414,14 +414,15 @@ impl Ev<'_> {
         if let Some(s) = self.sources.borrow().get(&canon) {
             return Ok(s.clone());
         }
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&canon)
+        // Keep the folder as written (relative paths stay readable in reports), without the
+        // `x/..` detours a `source = "../../"` adds.
+        let shown = lexically_normal(dir);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&shown)
             .map_err(|e| format!("module folder {} cannot be read: {e}", dir.display()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "tf") && p.is_file())
             .collect();
         files.sort();
-        // Keep the folder as written (relative paths stay readable in reports).
-        let shown = dir.to_path_buf();
         let src = self.parse_module(&shown, &files);
         self.sources.borrow_mut().insert(canon, src.clone());
         Ok(src)
@@ -588,4 +589,26 @@ pub fn read_installed(root: &Path) -> Option<std::collections::HashMap<String, P
         }
     }
     Some(map)
+}
+
+/// `a/b/../c` as `a/c`, without asking the file system (a symlinked `b` is rare in a module
+/// tree, and the file system was asked already: the folder exists).
+fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
 }
