@@ -710,7 +710,8 @@ fn legacy_inline_bucket_blocks() {
 
 #[test]
 fn heredoc_corpus_case() {
-    let Some(dir) = corpus::case("tf-hcl-provider-doc-replication-configuration-heredoc-iam") else {
+    let Some(dir) = corpus::case("tf-hcl-provider-doc-replication-configuration-heredoc-iam")
+    else {
         return;
     };
     let (m, db) = load_dir(&dir);

@@ -2,6 +2,17 @@
 //!
 //! Everything format-specific ends here: the rest of repl-lint sees only [`Model`].
 
+// Input reaches every line below: a panic here is a crash on someone's pull request.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
 pub mod cfn;
 pub mod discover;
 pub mod fusion;

@@ -200,6 +200,8 @@ fn skip_string(text: &[u8], pos: usize) -> Option<usize> {
 }
 
 /// The bytes that matter inside a container being skipped: string quotes and brackets.
+// Evaluated at compile time: an index out of range would fail the build, not a run.
+#[allow(clippy::indexing_slicing)]
 const STRUCTURAL: [bool; 256] = {
     let mut table = [false; 256];
     table[b'"' as usize] = true;
@@ -209,6 +211,10 @@ const STRUCTURAL: [bool; 256] = {
     table[b']' as usize] = true;
     table
 };
+
+fn is_structural(byte: u8) -> bool {
+    STRUCTURAL.get(usize::from(byte)).copied().unwrap_or(false)
+}
 
 /// The end of the value starting at `pos`. Iterative, so deep nesting cannot overflow the stack.
 fn skip_value(text: &[u8], pos: usize) -> Option<usize> {
@@ -235,7 +241,7 @@ fn skip_value(text: &[u8], pos: usize) -> Option<usize> {
             .get(i..)?
             .iter()
             .enumerate()
-            .find(|(_, b)| STRUCTURAL[usize::from(**b)])?;
+            .find(|(_, b)| is_structural(**b))?;
         i += offset;
         match byte {
             b'"' => i = skip_string(text, i)?,

@@ -175,14 +175,24 @@ impl<'a> Index<'a> {
             "data" => match (steps.get(1), steps.get(2)) {
                 (Some(t), Some(n)) if t.key.is_none() => {
                     let rel = format!("data.{}.{}", t.name, n.name);
-                    Resolved::Ref(self.target(scope, &rel, n.key, &steps[3..]))
+                    Resolved::Ref(self.target(
+                        scope,
+                        &rel,
+                        n.key,
+                        steps.get(3..).unwrap_or_default(),
+                    ))
                 }
                 _ => unknown(text),
             },
             _ => match steps.get(1) {
                 Some(n) if first.key.is_none() => {
                     let rel = format!("{}.{}", first.name, n.name);
-                    Resolved::Ref(self.target(scope, &rel, n.key, &steps[2..]))
+                    Resolved::Ref(self.target(
+                        scope,
+                        &rel,
+                        n.key,
+                        steps.get(2..).unwrap_or_default(),
+                    ))
                 }
                 _ => unknown(text),
             },
