@@ -75,6 +75,7 @@ resource "aws_s3_bucket_replication_configuration" "src" {
     status = "Enabled"
     filter {}
     delete_marker_replication { status = "Enabled" }
+    existing_object_replication { status = "Enabled" }
     destination {
       bucket = aws_s3_bucket.dst.arn
       metrics {

@@ -8,7 +8,8 @@ declare_rule! {
     /// versions only: delete markers replicated by the rule and objects replicated as existing
     /// objects (existing object replication, Batch Replication) are outside it, and their delays
     /// do not show up as SLA misses. RTC metrics are billed as CloudWatch custom metrics. The rule
-    /// reports this only where the rule also replicates delete markers or existing objects.
+    /// reports this only where the rule also replicates existing objects; delete markers outside
+    /// the SLA are reported by `del-rtc-sla`.
     ///
     /// ## How to fix
     /// Nothing to fix; do not rely on the SLA for delete markers or existing objects.
@@ -65,10 +66,8 @@ impl Rule for RtcScope {
             if !rtc.status.is("Enabled") || !r.is_active() {
                 continue;
             }
+            // Delete markers outside the SLA are `del-rtc-sla`'s to report: one id per fact.
             let mut outside = Vec::new();
-            if r.rule.delete_marker_replication.is("Enabled") {
-                outside.push("delete markers");
-            }
             if r.rule.existing_object_replication.is("Enabled") {
                 outside.push("existing objects");
             }
