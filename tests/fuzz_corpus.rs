@@ -7,21 +7,21 @@ use repl_lint::engine::{self, Options};
 use repl_lint::load::Input;
 
 fn replay(dir: &Path) -> usize {
+    use rayon::prelude::*;
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
-    let mut count = 0;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if !path.is_file() || path.extension().is_some_and(|e| e == "md") {
-            continue;
-        }
-        let bytes = std::fs::read(&path).unwrap();
+    let files: Vec<_> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && !p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.par_iter().for_each(|path| {
+        let bytes = std::fs::read(path).unwrap();
         let outcome = engine::run(&[Input::Stdin(bytes)], &Options::default());
         let _ = repl_lint::report::human::render(&outcome, false);
-        count += 1;
-    }
-    count
+    });
+    files.len()
 }
 
 #[test]
