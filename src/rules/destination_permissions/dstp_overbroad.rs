@@ -85,6 +85,21 @@ impl Rule for DstpOverbroad {
                 }
             }
         }
+        // Source and destination buckets of every configuration using a role, by role, in
+        // configuration order (a scan of all configurations per role was quadratic).
+        let mut buckets_by_role: std::collections::HashMap<usize, (Vec<usize>, Vec<usize>)> =
+            std::collections::HashMap::new();
+        for other in &g.replications {
+            let Link::Found(role_index) = other.role else {
+                continue;
+            };
+            let (sources, destinations) = buckets_by_role.entry(role_index).or_default();
+            if let Some(s) = other.source.found() {
+                sources.push(s);
+            }
+            destinations.extend(other.rules.iter().filter_map(|rv| rv.destination.found()));
+        }
+        let no_buckets = (Vec::new(), Vec::new());
         let mut roles_done = std::collections::HashSet::new();
         let mut reported = std::collections::HashSet::new();
         for view in &g.replications {
@@ -95,15 +110,7 @@ impl Rule for DstpOverbroad {
                 continue;
             }
             let role = &g.roles[role_index];
-            // Source and destination buckets of every configuration using this role.
-            let mut sources = Vec::new();
-            let mut destinations = Vec::new();
-            for other in g.replications.iter().filter(|v| v.role == view.role) {
-                if let Some(s) = other.source.found() {
-                    sources.push(s);
-                }
-                destinations.extend(other.rules.iter().filter_map(|rv| rv.destination.found()));
-            }
+            let (sources, destinations) = buckets_by_role.get(&role_index).unwrap_or(&no_buckets);
             for &id in &role.identity {
                 let Some(policy) = g.policy(id) else { continue };
                 for st in &policy.statements {

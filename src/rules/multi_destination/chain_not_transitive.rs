@@ -1,4 +1,6 @@
-use crate::graph::Link;
+use std::collections::HashMap;
+
+use crate::graph::{Link, RuleRef};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -61,6 +63,17 @@ impl Rule for ChainNotTransitive {
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
         let mut seen = std::collections::HashSet::new();
+        // Active rules by the bucket they replicate into, in rule order: looking up the rules
+        // that feed a middle bucket stays linear on plans with thousands of setups.
+        let mut inbound_by_destination: HashMap<usize, Vec<RuleRef<'_, '_>>> = HashMap::new();
+        for inbound in g.each_rule().filter(RuleRef::is_active) {
+            if let Link::Found(destination) = inbound.rule_view.destination {
+                inbound_by_destination
+                    .entry(destination)
+                    .or_default()
+                    .push(inbound);
+            }
+        }
         for onward in g.each_rule() {
             if !onward.is_active() {
                 continue;
@@ -73,10 +86,10 @@ impl Rule for ChainNotTransitive {
                 Link::Found(_) | Link::External(_) => onward.destination_text(),
                 _ => continue,
             };
-            for inbound in g.each_rule() {
-                if !inbound.is_active() || inbound.rule_view.destination != Link::Found(middle) {
-                    continue;
-                }
+            let feeding = inbound_by_destination
+                .get(&middle)
+                .map_or(&[][..], Vec::as_slice);
+            for inbound in feeding {
                 let Link::Found(first) = inbound.view.source else {
                     continue;
                 };

@@ -3,6 +3,9 @@
 //! replication needs, the hygiene rule reports it (it points at the exact item to correct) and
 //! the permission rules (`srcp-*`, `dstp-*`, `kms-*`) stay silent about that need.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use crate::graph::{DocId, Graph};
 use crate::iam::operators::{OpBase, SetQualifier};
 use crate::iam::policy::Condition;
@@ -16,6 +19,22 @@ const RECOMMENDED_ONLY: &[&str] = &["s3:ReplicateTags", "kms:GenerateDataKey"];
 
 /// Whether an action item names nothing in the embedded catalogue, for a service it covers.
 pub fn is_unknown_action(text: &str) -> bool {
+    thread_local! {
+        /// Answers by action text: policies of a large input repeat the same few actions, and a
+        /// wildcard is expanded against the whole catalogue.
+        static KNOWN: RefCell<HashMap<Box<str>, bool>> = RefCell::new(HashMap::new());
+    }
+    KNOWN.with(|known| {
+        if let Some(&answer) = known.borrow().get(text) {
+            return answer;
+        }
+        let answer = names_no_catalogued_action(text);
+        known.borrow_mut().insert(text.into(), answer);
+        answer
+    })
+}
+
+fn names_no_catalogued_action(text: &str) -> bool {
     if atom::contains_atoms(text) || text == "*" {
         return false;
     }

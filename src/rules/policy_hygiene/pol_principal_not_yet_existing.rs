@@ -1,8 +1,8 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use crate::graph::{DocId, DocOwner};
+use crate::graph::{DocId, DocOwner, RoleView};
 use crate::iam::{PrincipalSpec, PrincipalType, atom};
-use crate::model::{Format, PolicyContent};
+use crate::model::{Format, Ordering, Origin, PolicyContent};
 use crate::rules::prelude::*;
 use crate::source::Loc;
 use crate::syntax::{Node, NodeKind, Part};
@@ -81,21 +81,22 @@ impl Rule for PolPrincipalNotYetExisting {
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
         let model = g.model;
+        let lookups = Lookups::new(g);
         for (i, d) in g.docs.iter().enumerate() {
             if !matches!(d.owner, DocOwner::BucketPolicy | DocOwner::KeyPolicy) {
                 continue;
             }
             // Only resources whose ordering the loader recorded.
-            let Some(ordering) = model.orderings.iter().find(|o| o.address == d.address) else {
+            let Some(ordering) = lookups.orderings.get(d.address.as_str()) else {
                 continue;
             };
-            let Some(holder) = holder_origin(g, &d.address) else {
+            let Some(holder) = lookups.holders.get(d.address.as_str()) else {
                 continue;
             };
             let Some(policy) = g.policy(DocId(i)) else {
                 continue;
             };
-            let references = reference_locs(model, &d.doc.content, 0);
+            let references = reference_locs(&lookups.documents, &d.doc.content, 0);
             for st in &policy.statements {
                 let Some(PrincipalSpec::Principal(items)) = &st.principal else {
                     continue;
@@ -104,11 +105,7 @@ impl Rule for PolPrincipalNotYetExisting {
                     if atom::contains_atoms(&p.value.text) || references.contains(&p.value.loc) {
                         continue;
                     }
-                    let Some(role) = g
-                        .roles
-                        .iter()
-                        .find(|r| r.arn.concrete() == Some(p.value.text.as_str()))
-                    else {
+                    let Some(role) = lookups.roles_by_arn.get(p.value.text.as_str()) else {
                         continue;
                     };
                     let declared = &model.roles[role.index];
@@ -150,20 +147,56 @@ impl Rule for PolPrincipalNotYetExisting {
 }
 
 /// The origin of the resource holding a bucket or key policy.
-fn holder_origin<'m>(g: &Graph<'m>, address: &str) -> Option<&'m crate::model::Origin> {
-    let m = g.model;
-    m.bucket_settings
-        .iter()
-        .map(|s| &s.origin)
-        .chain(m.keys.iter().map(|k| &k.origin))
-        .chain(m.key_policies.iter().map(|k| &k.origin))
-        .find(|o| o.address == address)
+/// What the check looks up by name, indexed once: scanning every ordering, holder and role per
+/// policy made the rule quadratic on large plans. Each map keeps the first entry of a name, as
+/// the linear searches did.
+struct Lookups<'g, 'm> {
+    orderings: HashMap<&'m str, &'m Ordering>,
+    holders: HashMap<&'m str, &'m Origin>,
+    roles_by_arn: HashMap<&'g str, &'g RoleView>,
+    documents: HashMap<&'m str, &'m PolicyContent>,
 }
 
-/// Where the raw document references another resource (the reference orders the policy),
-/// following a reference to a policy-document data source.
+impl<'g, 'm> Lookups<'g, 'm> {
+    fn new(g: &'g Graph<'m>) -> Self {
+        let m = g.model;
+        let mut orderings = HashMap::new();
+        for o in &m.orderings {
+            orderings.entry(o.address.as_str()).or_insert(o);
+        }
+        let mut holders = HashMap::new();
+        let origins = m
+            .bucket_settings
+            .iter()
+            .map(|s| &s.origin)
+            .chain(m.keys.iter().map(|k| &k.origin))
+            .chain(m.key_policies.iter().map(|k| &k.origin));
+        for o in origins {
+            holders.entry(o.address.as_str()).or_insert(o);
+        }
+        let mut roles_by_arn = HashMap::new();
+        for r in &g.roles {
+            if let Some(arn) = r.arn.concrete() {
+                roles_by_arn.entry(arn).or_insert(r);
+            }
+        }
+        let mut documents = HashMap::new();
+        for d in &m.documents {
+            documents
+                .entry(d.origin.address.as_str())
+                .or_insert(&d.document.content);
+        }
+        Lookups {
+            orderings,
+            holders,
+            roles_by_arn,
+            documents,
+        }
+    }
+}
+
 fn reference_locs(
-    model: &crate::model::Model,
+    documents: &HashMap<&str, &PolicyContent>,
     content: &PolicyContent,
     depth: usize,
 ) -> HashSet<Loc> {
@@ -181,12 +214,8 @@ fn reference_locs(
     match content {
         PolicyContent::Parsed(node) => walk(node, &mut out),
         PolicyContent::Ref(r) if depth < 8 => {
-            if let Some(named) = model
-                .documents
-                .iter()
-                .find(|d| d.origin.address == *r.target)
-            {
-                out = reference_locs(model, &named.document.content, depth + 1);
+            if let Some(named) = documents.get(&*r.target) {
+                out = reference_locs(documents, named, depth + 1);
             }
         }
         _ => {}

@@ -51,17 +51,23 @@ pub(crate) fn suspended_under_object_lock(b: &BucketView<'_>) -> bool {
 /// Buckets that replicate or receive replicas, once each: (bucket index, is a source).
 pub(crate) fn replication_buckets(g: &Graph<'_>) -> Vec<(usize, bool)> {
     let mut out: Vec<(usize, bool)> = Vec::new();
+    // Where each bucket sits in `out`: a search of `out` per configuration was quadratic.
+    let mut position: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
     for view in &g.replications {
         if let Some(s) = view.source.found() {
-            match out.iter_mut().find(|(i, _)| *i == s) {
+            match position.get(&s).and_then(|&p| out.get_mut(p)) {
                 Some(entry) => entry.1 = true,
-                None => out.push((s, true)),
+                None => {
+                    position.insert(s, out.len());
+                    out.push((s, true));
+                }
             }
         }
         for rv in &view.rules {
             if let Some(d) = rv.destination.found()
-                && !out.iter().any(|(i, _)| *i == d)
+                && !position.contains_key(&d)
             {
+                position.insert(d, out.len());
                 out.push((d, false));
             }
         }
