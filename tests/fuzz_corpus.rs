@@ -14,7 +14,7 @@ fn replay(dir: &Path) -> usize {
     let files: Vec<_> = entries
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.is_file() && !p.extension().is_some_and(|e| e == "md"))
+        .filter(|p| p.is_file() && p.extension().is_none_or(|e| e != "md"))
         .collect();
     files.par_iter().for_each(|path| {
         let bytes = std::fs::read(path).unwrap();
