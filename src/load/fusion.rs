@@ -323,66 +323,29 @@ fn fuse_collection<T: Fuse + Addressed + Clone>(source: &mut Vec<T>, plan: &mut 
 /// Whether a source address whose expansion was unknown stands for a plan instance address:
 /// the same steps, each key of the source equal to the plan's or missing, at least one missing.
 fn stands_for(source: &str, plan: &str) -> bool {
+    use super::plan::address::steps;
     let (Some(s), Some(p)) = (steps(source), steps(plan)) else {
         return false;
     };
     s.len() == p.len()
         && s.iter()
             .zip(&p)
-            .all(|(s, p)| s.0 == p.0 && (s.1.is_none() || s.1 == p.1))
+            .all(|(s, p)| s.name == p.name && (s.key.is_none() || s.key == p.key))
         && s.iter()
             .zip(&p)
-            .any(|(s, p)| s.1.is_none() && p.1.is_some())
+            .any(|(s, p)| s.key.is_none() && p.key.is_some())
 }
 
 /// `module.m["a.b"].aws_s3_bucket.b[0]` → `module.m.aws_s3_bucket.b`.
 fn without_instance_keys(address: &str) -> String {
-    match steps(address) {
+    match super::plan::address::steps(address) {
         Some(steps) => steps
             .iter()
-            .map(|(name, _)| *name)
+            .map(|step| step.name)
             .collect::<Vec<_>>()
             .join("."),
         None => address.to_string(),
     }
-}
-
-/// Dotted steps with their instance keys (the text between the brackets, quotes included);
-/// `None` when brackets or quotes do not balance.
-fn steps(address: &str) -> Option<Vec<(&str, Option<&str>)>> {
-    let bytes = address.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let start = i;
-        while bytes.get(i).is_some_and(|b| *b != b'.' && *b != b'[') {
-            i += 1;
-        }
-        let name = address.get(start..i)?;
-        let mut key = None;
-        if bytes.get(i) == Some(&b'[') {
-            let open = i + 1;
-            let mut in_string = false;
-            loop {
-                i += 1;
-                match (*bytes.get(i)?, in_string) {
-                    (b'\\', true) => i += 1,
-                    (b'"', _) => in_string = !in_string,
-                    (b']', false) => break,
-                    _ => {}
-                }
-            }
-            key = Some(address.get(open..i)?);
-            i += 1;
-        }
-        out.push((name, key));
-        match bytes.get(i) {
-            None => {}
-            Some(b'.') => i += 1,
-            Some(_) => return None,
-        }
-    }
-    Some(out)
 }
 
 trait Addressed {

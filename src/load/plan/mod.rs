@@ -4,7 +4,7 @@
 //! one the model uses, and then only one resource is parsed at a time. No byte spans are computed:
 //! every model value's location is a JSON path, resolved only when a finding points at it.
 
-mod address;
+pub(crate) mod address;
 mod document;
 mod index;
 mod providers;
