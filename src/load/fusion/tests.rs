@@ -162,7 +162,7 @@ fn addresses_lose_their_instance_keys_whatever_the_keys_hold() {
     ));
     assert!(!stands_for("aws_s3_bucket.b", "aws_s3_bucket.b"));
     assert!(!stands_for("aws_s3_bucket.b", "aws_s3_bucket.c[0]"));
-    assert!(steps(r#"aws_s3_bucket.b["unclosed]"#).is_none());
+    assert!(crate::load::plan::address::steps(r#"aws_s3_bucket.b["unclosed]"#).is_none());
 }
 
 fn bucket(address: &str, name: Value<String>) -> Bucket {
