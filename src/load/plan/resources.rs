@@ -632,7 +632,9 @@ fn rule_v2(rule: &At<'_>, how: Priorities) -> ReplicationRule {
         id: rule.key("id").string(),
         status: rule.key("status").string(),
         priority: priority(&rule.key("priority"), how),
-        prefix: rule.key("prefix").string(),
+        // The provider computes an unset rule-level prefix: unknown and not written is not set.
+        prefix: declared(rule.key("prefix"))
+            .map_or_else(|| Value::Absent(rule.loc()), |p| p.string()),
         filter: rule.key("filter").block().map(|f| filter_v2(&f)),
         delete_marker_replication: status_of(rule.key("delete_marker_replication").block(), rule),
         source_selection: ssc.map(|s| SourceSelection {
