@@ -40,23 +40,9 @@ impl ReadError {
 /// someone writes to it.
 pub fn read_shared(path: &Path) -> Result<Arc<str>, ReadError> {
     let io = |e: std::io::Error| ReadError::plain(format!("cannot read {}: {e}", path.display()));
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if !meta.is_file() {
-        return Err(ReadError::plain(format!(
-            "{} is not a regular file (a folder, pipe, socket or device); not read",
-            path.display()
-        )));
-    }
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(ReadError::plain(format!(
-            "{} is {} MiB, more than the {} MiB repl-lint reads",
-            path.display(),
-            meta.len() >> 20,
-            MAX_INPUT_BYTES >> 20
-        )));
-    }
+    let size = readable_size(path).map_err(ReadError::plain)?;
     let mut file = std::fs::File::open(path).map_err(io)?;
-    if let Ok(len) = usize::try_from(meta.len()) {
+    if let Ok(len) = usize::try_from(size) {
         let mut buffer: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
         if let Some(bytes) = Arc::get_mut(&mut buffer)
             && file.read_exact(bytes).is_ok()
@@ -145,6 +131,12 @@ pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 /// Reads an input file, refusing what is not a regular file: a named pipe would block the
 /// run forever, a device could be endless.
 pub fn read_input(path: &Path) -> Result<Vec<u8>, String> {
+    readable_size(path)?;
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// The size of a regular file of at most [`MAX_INPUT_BYTES`], asked before it is opened.
+fn readable_size(path: &Path) -> Result<u64, String> {
     let meta =
         std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     if !meta.is_file() {
@@ -161,7 +153,7 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, String> {
             MAX_INPUT_BYTES >> 20
         ));
     }
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    Ok(meta.len())
 }
 
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, String> {
