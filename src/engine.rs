@@ -97,8 +97,11 @@ fn apply_severities(config: &Config, findings: &mut [Finding]) {
 pub fn run(inputs: &[Input], options: &Options) -> Outcome {
     let mut sources = SourceDb::new();
     let mut model = crate::load::load(inputs, &options.load, &mut sources);
+    crate::timings::phase("load");
     let graph = Graph::build(&model);
+    crate::timings::phase("graph");
     let cx = Context::with_config(&graph, &options.config);
+    crate::timings::phase("context");
     let mut findings: Vec<Finding> = RULES
         .par_iter()
         .filter(|r| selected(**r, options))
@@ -108,15 +111,19 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
             out
         })
         .collect();
+    crate::timings::phase("rules");
     let topology = Topology::from_graph(&graph);
     drop(graph);
+    crate::timings::phase("topology");
     let suppressed = apply_suppressions(&sources, &model, options, &mut findings);
     apply_severities(&options.config, &mut findings);
     let baselined = options
         .baseline
         .as_ref()
         .map_or(0, |b| b.apply(&mut findings));
+    crate::timings::phase("suppressions, baseline");
     sort_findings(&sources, &mut findings);
+    crate::timings::phase("sort findings");
     // A problem of a whole configuration is found once per replication rule: keep one.
     let mut seen = std::collections::HashSet::new();
     findings.retain(|f| seen.insert(f.identity()));

@@ -78,6 +78,7 @@ fn load_into(
         Some(rest) => (rest, 3),
         None => (text, 0),
     };
+    crate::timings::phase("plan: read");
     let plan: schema::Plan<'_> = serde_json::from_str(body).map_err(|e| {
         let offset = shift + error_offset(body, &e);
         let end = (offset + 1).min(text.len());
@@ -130,6 +131,7 @@ fn load_into(
     let items = collect(&plan, &mut index);
     let mut providers = Providers::new(plan.configuration.as_ref(), options, file);
     learn_from_data_sources(&items, &index, &mut providers, file);
+    crate::timings::phase("plan: typed parse + index");
 
     for item in &items {
         if !resources::is_relevant(item.mode, item.type_) {
@@ -137,6 +139,7 @@ fn load_into(
         }
         map_item(item, &index, &providers, file, model);
     }
+    crate::timings::phase("plan: resources → model");
     Ok(())
 }
 
