@@ -745,6 +745,18 @@ fn terraform_011_syntax_is_an_input_error() {
 }
 
 #[test]
+fn interpolation_only_values_do_not_make_a_syntax_error_terraform_011() {
+    let dir = workspace(&[(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"${var.name}\"\n  tags = {\n}\n",
+    )]);
+    let (m, _) = load_dir(&dir);
+    assert_eq!(m.input_errors.len(), 1, "{:?}", m.input_errors);
+    let message = &m.input_errors[0].message;
+    assert!(message.starts_with("invalid HCL"), "{message}");
+}
+
+#[test]
 fn bad_hcl_is_an_input_error_with_a_span() {
     let dir = workspace(&[(
         "main.tf",

@@ -92,9 +92,8 @@ fn legacy_hint(text: &str) -> Option<&'static str> {
             return Some("quoted argument names such as `\"name\" = ...`");
         }
     }
-    if text.contains("= \"${") {
-        return Some("`\"${...}\"` interpolation-only values");
-    }
+    // `"${var.x}"` values are not a sign: Terraform 0.12 and later still accept them, so a
+    // modern file with an unrelated syntax error must not be called 0.11.
     None
 }
 
