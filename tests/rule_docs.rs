@@ -63,3 +63,80 @@ fn explain_and_rules_commands() {
     let items: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap_or_default();
     assert_eq!(items.as_array().map(Vec::len), Some(RULES.len()));
 }
+
+/// The code blocks of a rule's docs, with their fence language.
+fn code_blocks(docs: &str) -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for line in docs.lines() {
+        let fence = line.trim_start().strip_prefix("```");
+        match (fence, current.take()) {
+            (Some(lang), None) => current = Some((lang.trim().to_string(), String::new())),
+            (Some(_), Some(block)) => blocks.push(block),
+            (None, Some((lang, mut body))) => {
+                body.push_str(line);
+                body.push('\n');
+                current = Some((lang, body));
+            }
+            (None, None) => {}
+        }
+    }
+    blocks
+}
+
+/// Users copy the examples: a Terraform one must be HCL that parses (a body, or an expression
+/// for a statement shown alone), a CloudFormation one YAML that parses, a policy JSON that parses
+/// (a document, or the members of one).
+#[test]
+fn every_example_in_the_docs_parses() {
+    let mut problems = Vec::new();
+    for rule in RULES {
+        let meta = rule.meta();
+        for (lang, body) in code_blocks(&listing::docs_text(meta)) {
+            let error = match lang.as_str() {
+                // A statement inside `jsonencode(...)` is shown as an expression on its own.
+                "hcl" => hcl_edit::parser::parse_body(&body).err().and_then(|e| {
+                    let uncommented: String = body
+                        .lines()
+                        .filter(|l| !l.trim_start().starts_with('#'))
+                        .map(|l| format!("{l}\n"))
+                        .collect();
+                    hcl_edit::parser::parse_expr(uncommented.trim())
+                        .err()
+                        .map(|_| e.to_string())
+                }),
+                // A policy element (`"Principal": ...`) is shown without its statement.
+                "json" => serde_json::from_str::<serde_json::Value>(&body)
+                    .err()
+                    .and_then(|e| {
+                        serde_json::from_str::<serde_json::Value>(&format!("{{{body}}}"))
+                            .err()
+                            .map(|_| e.to_string())
+                    }),
+                "yaml" => yaml_error(&body),
+                _ => None,
+            };
+            if let Some(error) = error {
+                problems.push(format!("{} ({lang}): {error}\n{body}", meta.id));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} examples do not parse:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+fn yaml_error(text: &str) -> Option<String> {
+    let mut parser = saphyr_parser::Parser::new_from_str(text);
+    loop {
+        match parser.next_event() {
+            None => return None,
+            Some(Err(e)) => return Some(e.to_string()),
+            Some(Ok((saphyr_parser::Event::StreamEnd, _))) => return None,
+            Some(Ok(_)) => {}
+        }
+    }
+}

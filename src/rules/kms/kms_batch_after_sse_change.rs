@@ -27,7 +27,7 @@ declare_rule! {
     ///   source_selection_criteria {
     ///     sse_kms_encrypted_objects { status = "Enabled" }
     ///   }
-    ///   destination { ... }   # the role has only kms:Encrypt, kms:GenerateDataKey on the replica key
+    ///   # destination: as above (the role has only kms:Encrypt, kms:GenerateDataKey on the replica key)
     /// }
     /// ```
     /// Terraform, fixed:

@@ -23,7 +23,10 @@ declare_rule! {
     /// resource "aws_s3_bucket_server_side_encryption_configuration" "dst" {
     ///   bucket = aws_s3_bucket.dst.id
     ///   rule {
-    ///     apply_server_side_encryption_by_default { sse_algorithm = "aws:kms"  kms_master_key_id = aws_kms_key.dst.arn }
+    ///     apply_server_side_encryption_by_default {
+    ///       sse_algorithm = "aws:kms"
+    ///       kms_master_key_id = aws_kms_key.dst.arn
+    ///     }
     ///     bucket_key_enabled = true
     ///   }
     /// }

@@ -18,9 +18,15 @@ declare_rule! {
     /// Terraform, failing:
     /// ```hcl
     /// provider "aws" { region = "us-east-1" }
-    /// provider "aws" { alias = "dst"  region = "eu-west-1" }
+    /// provider "aws" {
+    ///   alias = "dst"
+    ///   region = "eu-west-1"
+    /// }
     /// resource "aws_kms_key" "replica" {}            # us-east-1, the source region
-    /// resource "aws_s3_bucket" "dst" { provider = aws.dst  bucket = "dst-bucket" }
+    /// resource "aws_s3_bucket" "dst" {
+    ///   provider = aws.dst
+    ///   bucket = "dst-bucket"
+    /// }
     /// # rule destination:
     /// encryption_configuration { replica_kms_key_id = aws_kms_key.replica.arn }
     /// ```

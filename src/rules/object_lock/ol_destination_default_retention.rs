@@ -20,7 +20,10 @@ declare_rule! {
     /// resource "aws_s3_bucket_object_lock_configuration" "dst" {
     ///   bucket = aws_s3_bucket.dst.id
     ///   rule {
-    ///     default_retention { mode = "COMPLIANCE"  days = 30 }
+    ///     default_retention {
+    ///       mode = "COMPLIANCE"
+    ///       days = 30
+    ///     }
     ///   }
     /// }
     /// ```

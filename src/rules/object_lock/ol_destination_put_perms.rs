@@ -19,10 +19,13 @@ declare_rule! {
     /// ## Example
     /// Terraform, failing:
     /// ```hcl
-    /// resource "aws_s3_bucket" "src" { bucket = "src"  object_lock_enabled = true }
-    /// # role policy statement for the destination:
-    /// { Effect = "Allow", Action = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
-    ///   Resource = "${aws_s3_bucket.dst.arn}/*" }
+    /// resource "aws_s3_bucket" "src" {
+    ///   bucket = "src"
+    ///   object_lock_enabled = true
+    /// }
+    /// # the role policy's statement for the destination:
+    /// #   { Effect = "Allow", Action = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+    /// #     Resource = "${aws_s3_bucket.dst.arn}/*" }
     /// ```
     /// Terraform, fixed:
     /// ```hcl

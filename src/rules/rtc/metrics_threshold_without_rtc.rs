@@ -16,7 +16,10 @@ declare_rule! {
     /// ```hcl
     /// destination {
     ///   bucket = aws_s3_bucket.dst.arn
-    ///   metrics { status = "Enabled"  event_threshold { minutes = 15 } }
+    ///   metrics {
+    ///     status = "Enabled"
+    ///     event_threshold { minutes = 15 }
+    ///   }
     /// }
     /// ```
     /// Terraform, fixed:

@@ -15,16 +15,28 @@ declare_rule! {
     /// ```hcl
     /// destination {
     ///   bucket = aws_s3_bucket.dst.arn
-    ///   metrics { status = "Enabled"  event_threshold { minutes = 30 } }
-    ///   replication_time { status = "Enabled"  time { minutes = 30 } }
+    ///   metrics {
+    ///     status = "Enabled"
+    ///     event_threshold { minutes = 30 }
+    ///   }
+    ///   replication_time {
+    ///     status = "Enabled"
+    ///     time { minutes = 30 }
+    ///   }
     /// }
     /// ```
     /// Terraform, fixed:
     /// ```hcl
     /// destination {
     ///   bucket = aws_s3_bucket.dst.arn
-    ///   metrics { status = "Enabled"  event_threshold { minutes = 15 } }
-    ///   replication_time { status = "Enabled"  time { minutes = 15 } }
+    ///   metrics {
+    ///     status = "Enabled"
+    ///     event_threshold { minutes = 15 }
+    ///   }
+    ///   replication_time {
+    ///     status = "Enabled"
+    ///     time { minutes = 15 }
+    ///   }
     /// }
     /// ```
     /// CloudFormation, failing:

@@ -10,8 +10,14 @@ declare_rule! {
     ///
     /// ## How to fix
     /// ```hcl
-    /// metrics { status = "Enabled"  event_threshold { minutes = 15 } }
-    /// replication_time { status = "Enabled"  time { minutes = 15 } }
+    /// metrics {
+    ///   status = "Enabled"
+    ///   event_threshold { minutes = 15 }
+    /// }
+    /// replication_time {
+    ///   status = "Enabled"
+    ///   time { minutes = 15 }
+    /// }
     /// ```
     ///
     /// ## Example

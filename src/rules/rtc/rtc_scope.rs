@@ -23,8 +23,14 @@ declare_rule! {
     ///   delete_marker_replication { status = "Enabled" }
     ///   destination {
     ///     bucket = aws_s3_bucket.dst.arn
-    ///     metrics { status = "Enabled"  event_threshold { minutes = 15 } }
-    ///     replication_time { status = "Enabled"  time { minutes = 15 } }
+    ///     metrics {
+    ///       status = "Enabled"
+    ///       event_threshold { minutes = 15 }
+    ///     }
+    ///     replication_time {
+    ///       status = "Enabled"
+    ///       time { minutes = 15 }
+    ///     }
     ///   }
     /// }
     /// ```

@@ -22,8 +22,14 @@ declare_rule! {
     ///   prefix = ""
     ///   destination {
     ///     bucket = aws_s3_bucket.dst.arn
-    ///     metrics { status = "Enabled"  event_threshold { minutes = 15 } }
-    ///     replication_time { status = "Enabled"  time { minutes = 15 } }
+    ///     metrics {
+    ///       status = "Enabled"
+    ///       event_threshold { minutes = 15 }
+    ///     }
+    ///     replication_time {
+    ///       status = "Enabled"
+    ///       time { minutes = 15 }
+    ///     }
     ///   }
     /// }
     /// ```
@@ -34,7 +40,7 @@ declare_rule! {
     ///   priority = 1
     ///   filter {}
     ///   delete_marker_replication { status = "Disabled" }
-    ///   destination { ... }   # as above
+    ///   # destination: as above
     /// }
     /// ```
     /// CloudFormation, failing:

@@ -10,7 +10,9 @@ declare_rule! {
     ///
     /// ## How to fix
     /// ```hcl
-    /// source_selection_criteria { sse_kms_encrypted_objects { status = "Enabled" } }
+    /// source_selection_criteria {
+    ///   sse_kms_encrypted_objects { status = "Enabled" }
+    /// }
     /// destination {
     ///   encryption_configuration { replica_kms_key_id = aws_kms_key.replica.arn }
     /// }
