@@ -160,7 +160,7 @@ impl Rule for KmsOptInMissing {
                     )
                     .label("SSE-KMS objects are not selected")
                     .related(sse.algorithm.loc(), "default encryption is SSE-KMS")
-                    .help("add `source_selection_criteria { sse_kms_encrypted_objects { status = \"Enabled\" } }` (CloudFormation: `SourceSelectionCriteria: {SseKmsEncryptedObjects: {Status: Enabled}}`) and a replica key in the destination's encryption configuration")
+                    .help("add to the rule:\nsource_selection_criteria {\n  sse_kms_encrypted_objects {\n    status = \"Enabled\"\n  }\n}\n(CloudFormation: `SourceSelectionCriteria: {SseKmsEncryptedObjects: {Status: Enabled}}`) and a replica key in the destination's encryption configuration")
                     .resource(r.address())
                     .discriminator(r.key());
                 }

@@ -99,7 +99,7 @@ impl Rule for KmsReplicaKeyWithoutOptIn {
                     )
                     .label("replica key without SSE-KMS opt-in")
                     .related(related, "SSE-KMS objects are not selected here")
-                    .help("add `source_selection_criteria { sse_kms_encrypted_objects { status = \"Enabled\" } }` (CloudFormation: `SourceSelectionCriteria: {SseKmsEncryptedObjects: {Status: Enabled}}`), or remove the replica key")
+                    .help("add to the rule:\nsource_selection_criteria {\n  sse_kms_encrypted_objects {\n    status = \"Enabled\"\n  }\n}\n(CloudFormation: `SourceSelectionCriteria: {SseKmsEncryptedObjects: {Status: Enabled}}`), or remove the replica key")
                     .resource(r.address())
                     .discriminator(r.key());
                 }

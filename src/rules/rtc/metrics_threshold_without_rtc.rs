@@ -80,7 +80,7 @@ impl Rule for MetricsThresholdWithoutRtc {
                     ),
                 )
                 .label("event threshold without RTC")
-                .help("remove the event threshold (keep `metrics { status = \"Enabled\" }`), or enable `replication_time { status = \"Enabled\"  time { minutes = 15 } }`")
+                .help("remove the event threshold (keep `metrics { status = \"Enabled\" }`), or enable RTC in the destination:\nreplication_time {\n  status = \"Enabled\"\n  time {\n    minutes = 15\n  }\n}")
                 .resource(r.address())
                 .discriminator(r.key());
             if let Some(rtc) = &dest.replication_time {

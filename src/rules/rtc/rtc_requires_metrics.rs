@@ -147,7 +147,7 @@ impl Rule for RtcRequiresMetrics {
                     sink.report(&at, format!("{} enables Replication Time Control without enabling metrics", r.label()))
                         .label("metrics must be Enabled with RTC")
                         .related(&rtc.loc, "replication time control enabled here")
-                        .help("add `metrics { status = \"Enabled\"  event_threshold { minutes = 15 } }` (CloudFormation: `Metrics: {Status: Enabled, EventThreshold: {Minutes: 15}}`)")
+                        .help("add to the destination:\nmetrics {\n  status = \"Enabled\"\n  event_threshold {\n    minutes = 15\n  }\n}\n(CloudFormation: `Metrics: {Status: Enabled, EventThreshold: {Minutes: 15}}`)")
                         .resource(r.address())
                         .discriminator(r.key());
                 }

@@ -112,7 +112,7 @@ impl Rule for StdRequireRtc {
             };
             sink.report(&loc, format!("{} does not enable Replication Time Control", r.label()))
                 .label(super::by(cx))
-                .help("add `replication_time { status = \"Enabled\"  time { minutes = 15 } }` and `metrics { status = \"Enabled\"  event_threshold { minutes = 15 } }` (CloudFormation: `ReplicationTime` and `Metrics` in `Destination`)")
+                .help("add to the destination:\nreplication_time {\n  status = \"Enabled\"\n  time {\n    minutes = 15\n  }\n}\nmetrics {\n  status = \"Enabled\"\n  event_threshold {\n    minutes = 15\n  }\n}\n(CloudFormation: `ReplicationTime` and `Metrics` in `Destination`)")
                 .resource(r.address())
                 .discriminator(r.key());
         }
