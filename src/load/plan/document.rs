@@ -6,7 +6,7 @@ use serde_json::Value as Json;
 
 use super::address;
 use super::index::{KNOWN_AFTER_APPLY, Resolved};
-use super::values::{At, Cfg};
+use super::values::{At, Cfg, Shape};
 use crate::model::{PolicyDoc, Value};
 use crate::source::Loc;
 use crate::syntax::{Key, Node, NodeKind, Part, Why};
@@ -20,11 +20,8 @@ pub fn from_arguments(at: &At<'_>, json_loc: Loc) -> PolicyDoc {
     ] {
         let a = at.key(merged);
         let set = a.is_unknown() && a.in_config()
-            || a.json().is_some_and(|v| match v {
-                Json::Array(items) => !items.is_empty(),
-                Json::String(s) => !s.is_empty(),
-                _ => false,
-            });
+            || matches!(a.shape(), Some(Shape::List(n)) if n > 0)
+            || matches!(a.shape(), Some(Shape::String(false)));
         if set {
             return PolicyDoc::unknown(
                 format!("{KNOWN_AFTER_APPLY} (the document merges {merged})"),
@@ -126,11 +123,10 @@ fn string_list(list: &At<'_>) -> Option<Node> {
             list.loc(),
         ));
     }
-    let items = match list.json() {
-        Some(Json::Array(items)) if !items.is_empty() => items,
-        _ => return None,
-    };
-    let elements: Vec<At<'_>> = (0..items.len()).map(|i| list.index(i)).collect();
+    if !matches!(list.shape(), Some(Shape::List(n)) if n > 0) {
+        return None;
+    }
+    let elements: Vec<At<'_>> = list.items();
     let unknown_count = elements.iter().filter(|e| e.is_unknown()).count();
     let refs = match list.cfg {
         Cfg::Refs(refs) => reference_groups(refs),

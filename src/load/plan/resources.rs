@@ -1,7 +1,7 @@
 //! Resource types → model items (attribute paths as in `replication-rules.md` §8.1).
 
 use super::document;
-use super::values::At;
+use super::values::{At, Shape};
 use crate::model::{
     AccountPublicAccessBlock, AccountRegion, AttachedPolicy, Bucket, BucketSettings,
     BucketSettingsResource, ChangeActions, DeployDefaults, Destination, Filter, Key, KeyAlias,
@@ -383,7 +383,7 @@ fn declared<'v>(at: At<'v>) -> Option<At<'v>> {
 /// else its provider's region.
 fn resource_region(at: &At<'_>, provider: &Value<String>) -> Value<String> {
     let region = at.key("region");
-    if region.json().is_some_and(|v| !v.is_null()) || region.in_config() {
+    if region.shape().is_some_and(|v| v != Shape::Null) || region.in_config() {
         region.string().or(provider.clone())
     } else {
         provider.clone()
@@ -743,7 +743,7 @@ fn legacy_replication(model: &mut Model, r: &Res<'_>, rc: At<'_>, source: Value<
     // sets a priority, none is set.
     let none_in_config = match rules_at.config_blocks() {
         Some(n) if n == blocks.len() && n > 0 => {
-            (0..n).all(|i| !rules_at.index(i).key("priority").in_config())
+            (0..n).all(|i| !rules_at.cfg.index(i).key("priority").is_set())
         }
         _ => false,
     };
@@ -972,7 +972,7 @@ fn data_bucket(model: &mut Model, r: Res<'_>) {
 
 fn policy_document(model: &mut Model, r: Res<'_>) {
     let json = r.at.key("json");
-    let document = if json.json().is_some_and(|v| v.is_string()) {
+    let document = if matches!(json.shape(), Some(Shape::String(_))) {
         json.policy()
             .unwrap_or_else(|| PolicyDoc::unknown("the document is empty", json.loc()))
     } else {
