@@ -82,6 +82,11 @@ impl<'a> Index<'a> {
         self.modules.insert(path, module);
     }
 
+    /// Room for `n` resource instances (a large plan's map would be rehashed as it grows).
+    pub fn reserve_instances(&mut self, n: usize) {
+        self.instances.reserve(n);
+    }
+
     /// Records a resource instance seen in the plan (for choosing instances of references).
     pub fn add_instance(&mut self, addr: &ResourceAddr) {
         self.instances

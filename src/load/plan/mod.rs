@@ -13,7 +13,7 @@ mod resources;
 mod schema;
 mod values;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value as Json;
 use serde_json::value::RawValue;
@@ -160,6 +160,16 @@ fn load_into(
     );
     crate::timings::phase("plan: typed parse + index");
 
+    let mut counts: HashMap<(&str, &str), usize> = HashMap::new();
+    for item in items
+        .iter()
+        .filter(|i| resources::is_relevant(i.mode, i.type_))
+    {
+        *counts.entry((item.mode, item.type_)).or_default() += 1;
+    }
+    for ((mode, ty), n) in counts {
+        resources::reserve(model, mode, ty, n);
+    }
     for item in &items {
         if !resources::is_relevant(item.mode, item.type_) {
             continue;
@@ -174,8 +184,9 @@ fn load_into(
 /// unknown markers), then `prior_state` for data sources read during plan, then
 /// `planned_values`, then the rest of `prior_state`, then a state file's `values`.
 fn collect<'a>(plan: &'a schema::Plan<'a>, index: &mut Index<'a>) -> Vec<Item<'a>> {
-    let mut items = Vec::new();
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut items = Vec::with_capacity(plan.resource_changes.len());
+    let mut seen: HashSet<&str> = HashSet::with_capacity(plan.resource_changes.len());
+    index.reserve_instances(plan.resource_changes.len());
     for rc in &plan.resource_changes {
         seen.insert(&rc.address.0);
         let Some(addr) = ResourceAddr::parse(&rc.address.0) else {

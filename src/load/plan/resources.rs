@@ -72,6 +72,39 @@ pub fn is_relevant(mode: &str, ty: &str) -> bool {
     )
 }
 
+/// Makes room in the model for `n` resources of this mode and type: the vectors of a large plan's
+/// model would otherwise be copied over and over as they grow.
+pub fn reserve(model: &mut Model, mode: &str, ty: &str, n: usize) {
+    match (mode, ty) {
+        (_, "aws_s3_bucket") => model.buckets.reserve(n),
+        ("managed", "aws_s3_bucket_replication_configuration") => model.replications.reserve(n),
+        (_, "aws_iam_role") => model.roles.reserve(n),
+        ("managed", "aws_iam_policy") => model.managed_policies.reserve(n),
+        (
+            "managed",
+            "aws_iam_role_policy" | "aws_iam_role_policy_attachment" | "aws_iam_policy_attachment",
+        ) => model.role_policy_attachments.reserve(n),
+        ("managed", "aws_kms_key" | "aws_kms_replica_key") | ("data", "aws_kms_key") => {
+            model.keys.reserve(n)
+        }
+        ("managed", "aws_kms_key_policy") => model.key_policies.reserve(n),
+        ("data", "aws_iam_policy_document") => model.documents.reserve(n),
+        (
+            "managed",
+            "aws_s3_bucket_versioning"
+            | "aws_s3_bucket_policy"
+            | "aws_s3_bucket_server_side_encryption_configuration"
+            | "aws_s3_bucket_object_lock_configuration"
+            | "aws_s3_bucket_ownership_controls"
+            | "aws_s3_bucket_public_access_block"
+            | "aws_s3_bucket_request_payment_configuration"
+            | "aws_s3_bucket_acl"
+            | "aws_s3_bucket_lifecycle_configuration",
+        ) => model.bucket_settings.reserve(n),
+        _ => {}
+    }
+}
+
 pub fn map(model: &mut Model, r: Res<'_>, mode: &str, ty: &str) {
     if mode == "data" {
         match ty {
