@@ -13,9 +13,9 @@ mod resources;
 mod schema;
 mod values;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use serde_json::Value as Json;
 use serde_json::value::RawValue;
 
 use self::address::ResourceAddr;
@@ -341,6 +341,7 @@ struct Tapes {
     values: Tape,
     unknown: Tape,
     before: Tape,
+    config: Tape,
 }
 
 fn map_item(
@@ -352,7 +353,6 @@ fn map_item(
     tapes: &mut Tapes,
     model: &mut Model,
 ) {
-    let parse = |raw: &RawValue| serde_json::from_str::<Json>(raw.get()).ok();
     if tapes.values.parse(text, item.values.get()).is_err() {
         return;
     }
@@ -368,11 +368,6 @@ fn map_item(
         && item
             .before
             .is_some_and(|b| tapes.before.parse(text, b.get()).is_ok());
-    let tapes = &*tapes;
-    let Some(values) = tapes.values.root(text) else {
-        return;
-    };
-    let unknown = tapes.unknown.root(text).filter(|_| unknown_read);
     let config = index.config(&item.addr);
     // Most resources of a large plan are fully known: their configuration is read only when a
     // value is unknown or the type reads it anyway (priorities, legacy blocks, documents).
@@ -385,17 +380,23 @@ fn map_item(
             item.type_,
             "aws_s3_bucket" | "aws_s3_bucket_replication_configuration" | "aws_iam_policy_document"
         )
-        || unknown.is_some_and(any_unknown);
-    let expressions = config
+        || (unknown_read && tapes.unknown.root(text).is_some_and(any_unknown));
+    let config_read = config
         .and_then(|c| c.expressions)
         .filter(|_| needs_config)
-        .and_then(parse);
+        .is_some_and(|raw| tapes.config.parse(text, raw.get()).is_ok());
+    let tapes = &*tapes;
+    let Some(values) = tapes.values.root(text) else {
+        return;
+    };
+    let unknown = tapes.unknown.root(text).filter(|_| unknown_read);
+    let expressions = tapes.config.root(text).filter(|_| config_read);
     let env = Env {
         file,
         index,
         scope: Scope::of(&item.addr),
     };
-    let at = At::new(Some(values), unknown, expressions.as_ref(), &env);
+    let at = At::new(Some(values), unknown, expressions, &env);
     let key = provider_key(item, index);
     let mut depends_on = Vec::new();
     let orders = holds_policy
@@ -408,7 +409,7 @@ fn map_item(
             push_target(&mut depends_on, index, &env.scope, d);
         }
     }
-    if let Some(e) = expressions.as_ref().filter(|_| orders) {
+    if let Some(e) = expressions.filter(|_| orders) {
         collect_references(e, &mut |r| {
             push_target(&mut depends_on, index, &env.scope, r)
         });
@@ -447,7 +448,7 @@ fn map_item(
 
 /// Adds the resource a reference or `depends_on` entry names, once.
 fn push_target(out: &mut Vec<String>, index: &Index<'_>, scope: &Scope, text: &str) {
-    let refs = [Json::String(text.to_string())];
+    let refs = [Cow::Borrowed(text)];
     if let Resolved::Ref(r) = index.resolve_list(&refs, scope) {
         let target = r.target.to_string();
         if !out.contains(&target) {
@@ -473,21 +474,22 @@ fn any_unknown(tree: NodeRef<'_>) -> bool {
     }
 }
 
-fn collect_references(e: &Json, f: &mut impl FnMut(&str)) {
-    match e {
-        Json::Object(map) => {
-            if let Some(Json::Array(refs)) = map.get("references") {
-                for r in refs.iter().filter_map(Json::as_str) {
-                    f(r);
+/// Every reference of an expression tree, in the order of its maps' keys.
+fn collect_references(e: NodeRef<'_>, f: &mut impl FnMut(&str)) {
+    match e.kind() {
+        Kind::Object => {
+            if let Some(refs) = e.get("references").filter(|r| r.kind() == Kind::Array) {
+                for r in refs.children().filter_map(|r| r.str()) {
+                    f(&r);
                 }
             }
-            for (k, v) in map {
+            for (k, v) in e.members() {
                 if k != "references" && k != "constant_value" {
                     collect_references(v, f);
                 }
             }
         }
-        Json::Array(items) => items.iter().for_each(|v| collect_references(v, f)),
+        Kind::Array => e.children().for_each(|v| collect_references(v, f)),
         _ => {}
     }
 }

@@ -8,8 +8,6 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use serde_json::Value as Json;
-
 use super::index::{Index, KNOWN_AFTER_APPLY, Resolved, Scope};
 use crate::model::{PolicyContent, PolicyDoc, Value};
 use crate::source::{FileId, Loc, StringOrigin};
@@ -61,36 +59,34 @@ pub enum Cfg<'v> {
     /// Not written in the configuration (or no configuration in the plan).
     None,
     /// A block: an object of expressions, or a list of such blocks.
-    Node(&'v Json),
+    Node(NodeRef<'v>),
     /// A literal (`constant_value`).
-    Const(&'v Json),
-    /// An expression with references.
-    Refs(&'v [Json]),
+    Const(NodeRef<'v>),
+    /// An expression with references (the `references` list).
+    Refs(NodeRef<'v>),
     /// Inside an expression with references: present, but its parts are not recorded.
     Opaque,
 }
 
 impl<'v> Cfg<'v> {
-    fn classify(v: Option<&'v Json>) -> Cfg<'v> {
+    fn classify(v: Option<NodeRef<'v>>) -> Cfg<'v> {
         let Some(v) = v else { return Cfg::None };
-        if let Json::Object(map) = v {
-            if let Some(c) = map.get("constant_value") {
-                return Cfg::Const(c);
-            }
-            if let Some(Json::Array(refs)) = map.get("references") {
-                return Cfg::Refs(refs);
-            }
+        if let Some(c) = v.get("constant_value") {
+            return Cfg::Const(c);
         }
-        Cfg::Node(v)
+        match v.get("references") {
+            Some(refs) if refs.kind() == Kind::Array => Cfg::Refs(refs),
+            _ => Cfg::Node(v),
+        }
     }
 
     pub fn key(self, key: &str) -> Cfg<'v> {
         match self {
             Cfg::None => Cfg::None,
-            Cfg::Node(v) => match v {
+            Cfg::Node(v) => match v.kind() {
                 // A single block written as an object.
-                Json::Object(_) => Cfg::classify(v.get(key)),
-                Json::Array(items) if items.len() == 1 => Cfg::classify(items.first()).key(key),
+                Kind::Object => Cfg::classify(v.get(key)),
+                Kind::Array if v.len() == 1 => Cfg::classify(v.item(0)).key(key),
                 _ => Cfg::None,
             },
             Cfg::Const(v) => match v.get(key) {
@@ -103,17 +99,39 @@ impl<'v> Cfg<'v> {
 
     pub fn index(self, i: usize) -> Cfg<'v> {
         match self {
-            Cfg::None => Cfg::None,
-            Cfg::Node(Json::Array(items)) => Cfg::classify(items.get(i)),
+            Cfg::Node(v) if v.kind() == Kind::Array => Cfg::classify(v.item(i)),
+            Cfg::Const(v) if v.kind() == Kind::Array => v.item(i).map_or(Cfg::None, Cfg::Const),
+            other => other.index_of_scalar(i),
+        }
+    }
+
+    /// [`Cfg::index`] of anything but a list.
+    fn index_of_scalar(self, i: usize) -> Cfg<'v> {
+        match self {
+            Cfg::None | Cfg::Const(_) => Cfg::None,
             Cfg::Node(v) if i == 0 => Cfg::Node(v),
             Cfg::Node(_) => Cfg::None,
-            Cfg::Const(Json::Array(items)) => match items.get(i) {
-                Some(c) => Cfg::Const(c),
-                None => Cfg::None,
-            },
-            Cfg::Const(_) => Cfg::None,
             Cfg::Refs(_) | Cfg::Opaque => Cfg::Opaque,
         }
+    }
+
+    /// `index(0)` to `index(count - 1)`, walking a list once.
+    pub fn items(self, count: usize) -> Vec<Cfg<'v>> {
+        let list = match self {
+            Cfg::Node(v) | Cfg::Const(v) if v.kind() == Kind::Array => Some(v),
+            _ => None,
+        };
+        let Some(list) = list else {
+            return (0..count).map(|i| self.index_of_scalar(i)).collect();
+        };
+        let mut children = list.children();
+        (0..count)
+            .map(|_| match (self, children.next()) {
+                (_, None) => Cfg::None,
+                (Cfg::Const(_), Some(c)) => Cfg::Const(c),
+                (_, Some(c)) => Cfg::classify(Some(c)),
+            })
+            .collect()
     }
 
     pub fn is_set(self) -> bool {
@@ -127,20 +145,17 @@ impl<'v> Cfg<'v> {
     /// The number of blocks written, when they are written out (not built by an expression).
     fn block_count(self) -> Option<usize> {
         match self {
-            Cfg::Node(Json::Array(items)) => Some(items.len()),
-            Cfg::Node(Json::Object(_)) => Some(1),
-            Cfg::Const(Json::Array(items)) => Some(items.len()),
+            Cfg::Node(v) | Cfg::Const(v) if v.kind() == Kind::Array => Some(v.len()),
+            Cfg::Node(v) if v.kind() == Kind::Object => Some(1),
             Cfg::None => Some(0),
             _ => None,
         }
     }
-}
 
-/// A known value: planned, or a literal of the configuration.
-#[derive(Clone, Copy)]
-enum Known<'v> {
-    Plan(NodeRef<'v>),
-    Config(&'v Json),
+    /// The references of an expression with references.
+    pub fn references(refs: NodeRef<'v>) -> Vec<Cow<'v, str>> {
+        refs.children().filter_map(|r| r.str()).collect()
+    }
 }
 
 /// The parts of a known value the conversions look at.
@@ -149,38 +164,19 @@ enum Scalar<'v> {
     Bool(bool),
     Number(Option<serde_json::Number>),
     String(Cow<'v, str>),
-    List(usize),
+    List,
     Object,
 }
 
-impl<'v> Known<'v> {
-    fn scalar(self) -> Scalar<'v> {
-        match self {
-            Known::Plan(n) => match n.kind() {
-                Kind::Null => Scalar::Null,
-                Kind::Bool(b) => Scalar::Bool(b),
-                // The same number `serde_json` reads (for its text and integer range).
-                Kind::Number => Scalar::Number(serde_json::from_str(n.raw()).ok()),
-                Kind::String => Scalar::String(n.str().unwrap_or_default()),
-                Kind::Array => Scalar::List(n.len()),
-                Kind::Object => Scalar::Object,
-            },
-            Known::Config(v) => match v {
-                Json::Null => Scalar::Null,
-                Json::Bool(b) => Scalar::Bool(*b),
-                Json::Number(n) => Scalar::Number(Some(n.clone())),
-                Json::String(s) => Scalar::String(Cow::Borrowed(s)),
-                Json::Array(items) => Scalar::List(items.len()),
-                Json::Object(_) => Scalar::Object,
-            },
-        }
-    }
-
-    fn is_null(self) -> bool {
-        match self {
-            Known::Plan(n) => n.is_null(),
-            Known::Config(v) => v.is_null(),
-        }
+fn scalar(n: NodeRef<'_>) -> Scalar<'_> {
+    match n.kind() {
+        Kind::Null => Scalar::Null,
+        Kind::Bool(b) => Scalar::Bool(b),
+        // The same number `serde_json` reads (for its text and integer range).
+        Kind::Number => Scalar::Number(serde_json::from_str(n.raw()).ok()),
+        Kind::String => Scalar::String(n.str().unwrap_or_default()),
+        Kind::Array => Scalar::List,
+        Kind::Object => Scalar::Object,
     }
 }
 
@@ -214,7 +210,7 @@ impl<'v> At<'v> {
     pub fn new(
         val: Option<NodeRef<'v>>,
         unknown: Option<NodeRef<'v>>,
-        cfg: Option<&'v Json>,
+        cfg: Option<NodeRef<'v>>,
         env: &'v Env<'v>,
     ) -> At<'v> {
         At {
@@ -279,10 +275,7 @@ impl<'v> At<'v> {
     /// element: lists may be long).
     pub fn items(&self) -> Vec<At<'v>> {
         let count = match self.known() {
-            Ok(Some(k)) => match k.scalar() {
-                Scalar::List(n) => n,
-                _ => return Vec::new(),
-            },
+            Ok(Some(k)) if k.kind() == Kind::Array => k.len(),
             _ => return Vec::new(),
         };
         let mut vals = self
@@ -293,14 +286,16 @@ impl<'v> At<'v> {
             Unk::Node(u) if u.kind() == Kind::Array => Some(u.children()),
             _ => None,
         };
-        (0..count)
-            .map(|i| {
+        self.cfg
+            .items(count)
+            .into_iter()
+            .map(|cfg| {
                 let val = vals.as_mut().and_then(Iterator::next);
                 let unk = match self.unk {
                     Unk::Node(_) => Unk::of(unks.as_mut().and_then(Iterator::next)),
                     other => other,
                 };
-                self.child(val, unk, self.cfg.index(i), self.val)
+                self.child(val, unk, cfg, self.val)
             })
             .collect()
     }
@@ -336,7 +331,11 @@ impl<'v> At<'v> {
     pub fn unknown<T>(&self) -> Value<T> {
         let loc = self.loc();
         match self.cfg {
-            Cfg::Refs(refs) => match self.env.index.resolve_list(refs, &self.env.scope) {
+            Cfg::Refs(refs) => match self
+                .env
+                .index
+                .resolve_list(&Cfg::references(refs), &self.env.scope)
+            {
                 Resolved::Ref(r) => Value::Ref(r, loc),
                 Resolved::Unknown(why) => Value::Unknown(Why::new(why), loc),
             },
@@ -346,14 +345,14 @@ impl<'v> At<'v> {
 
     /// The known value: the planned value, or the literal of the configuration when the
     /// provider computes the attribute (legacy blocks that are optional and computed).
-    fn known(&self) -> Result<Option<Known<'v>>, ()> {
+    fn known(&self) -> Result<Option<NodeRef<'v>>, ()> {
         if self.is_unknown() {
             return match self.cfg {
-                Cfg::Const(c) if !c.is_null() => Ok(Some(Known::Config(c))),
+                Cfg::Const(c) if !c.is_null() => Ok(Some(c)),
                 _ => Err(()),
             };
         }
-        Ok(self.val.map(Known::Plan).filter(|v| !v.is_null()))
+        Ok(self.val.filter(|v| !v.is_null()))
     }
 
     fn convert<T>(&self, f: impl FnOnce(&Scalar<'v>) -> Option<T>) -> Value<T> {
@@ -361,7 +360,7 @@ impl<'v> At<'v> {
             Err(()) => self.unknown(),
             Ok(None) => Value::Absent(self.parent_loc()),
             Ok(Some(v)) => {
-                let v = v.scalar();
+                let v = scalar(v);
                 match f(&v) {
                     Some(t) => Value::Known(t, self.loc()),
                     None => Value::unknown(
@@ -415,9 +414,9 @@ impl<'v> At<'v> {
     pub fn blocks(&self) -> Vec<At<'v>> {
         match self.known() {
             Err(()) => vec![self.child(None, Unk::All, self.cfg.index(0), self.parent)],
-            Ok(Some(k)) => match k.scalar() {
-                Scalar::List(_) => self.items(),
-                Scalar::Object => vec![self.clone()],
+            Ok(Some(k)) => match k.kind() {
+                Kind::Array => self.items(),
+                Kind::Object => vec![self.clone()],
                 _ => Vec::new(),
             },
             Ok(None) => Vec::new(),
@@ -435,33 +434,23 @@ impl<'v> At<'v> {
 
     /// Entries of a map attribute (tags).
     pub fn entries(&self) -> Vec<(String, At<'v>)> {
-        let entry = |k: &str| {
-            self.child(
-                self.val.and_then(|v| v.get(k)),
-                self.unk.child(|u| u.get(k)),
-                self.cfg.key(k),
-                self.val,
-            )
+        let Ok(Some(known)) = self.known() else {
+            return Vec::new();
         };
-        match self.known() {
-            Ok(Some(Known::Plan(v))) => v
-                .members()
-                .into_iter()
-                .map(|(k, node)| {
-                    let child = self.child(
-                        Some(node),
-                        self.unk.child(|u| u.get(&k)),
-                        self.cfg.key(&k),
-                        self.val,
-                    );
-                    (k.into_owned(), child)
-                })
-                .collect(),
-            Ok(Some(Known::Config(Json::Object(map)))) => {
-                map.keys().map(|k| (k.clone(), entry(k))).collect()
-            }
-            _ => Vec::new(),
-        }
+        known
+            .members()
+            .into_iter()
+            .map(|(k, _)| {
+                // The planned value's member; none when the entries come from the configuration.
+                let child = self.child(
+                    self.val.and_then(|v| v.get(&k)),
+                    self.unk.child(|u| u.get(&k)),
+                    self.cfg.key(&k),
+                    self.val,
+                );
+                (k.into_owned(), child)
+            })
+            .collect()
     }
 
     /// A policy held in a JSON string. `None` when not set.
@@ -489,10 +478,7 @@ impl<'v> At<'v> {
             _ => Some(PolicyDoc {
                 loc: loc.clone(),
                 content: PolicyContent::Invalid {
-                    message: format!(
-                        "expected a policy JSON string, found {}",
-                        short(&Known::Plan(v).scalar())
-                    ),
+                    message: format!("expected a policy JSON string, found {}", short(&scalar(v))),
                     loc,
                 },
             }),
@@ -535,7 +521,7 @@ fn short(v: &Scalar<'_>) -> String {
         Scalar::Number(Some(n)) => format!("the number {n}"),
         Scalar::Number(None) => "a number".into(),
         Scalar::String(_) => "a string".into(),
-        Scalar::List(_) => "a list".into(),
+        Scalar::List => "a list".into(),
         Scalar::Object => "an object".into(),
     }
 }
