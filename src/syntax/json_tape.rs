@@ -644,6 +644,43 @@ mod tests {
     }
 
     #[test]
+    fn any_cut_or_changed_byte_is_refused_or_read_without_panic() {
+        let text =
+            r#"{"a": [1, -2.5e3, {"c": "x\"y\u00e9\ud83d\ude00"}], "b": [true, null, {}], "": ""}"#;
+        let mut tape = Tape::new();
+        for end in 0..=text.len() {
+            let Some(cut) = text.get(..end) else { continue };
+            let ok = tape.parse(cut, cut).is_ok();
+            assert_eq!(
+                ok,
+                serde_json::from_str::<serde_json::Value>(cut).is_ok(),
+                "{cut}"
+            );
+        }
+        for i in 0..text.len() {
+            for byte in [b'"', b'\\', b'{', b']', b',', b':', b'u', b'0', b'e', b' '] {
+                let mut bytes = text.as_bytes().to_vec();
+                bytes[i] = byte;
+                let Ok(changed) = String::from_utf8(bytes) else {
+                    continue;
+                };
+                if tape.parse(&changed, &changed).is_ok() {
+                    let root = tape.root(&changed).unwrap();
+                    let walked: Vec<_> = root
+                        .children()
+                        .map(|c| (c.key(), c.str(), c.len()))
+                        .collect();
+                    assert!(walked.len() <= root.len());
+                    assert!(
+                        serde_json::from_str::<serde_json::Value>(&changed).is_ok(),
+                        "{changed}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn agrees_with_serde_json_on_what_it_accepts() {
         for text in [
             r#"{"a": [true, false, null, 0, -0, 1.5, 12345678901234567890123, "s"]}"#,
