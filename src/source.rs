@@ -1,10 +1,8 @@
 //! Source files, byte spans and locations.
 //!
-//! Every value the model keeps carries a [`Loc`]. Most loaders know byte spans directly; the plan
-//! loader does not compute spans while parsing (plans reach 100 MB), so it records a JSON path that
-//! is resolved only for the values a finding points at. Policies embedded as JSON strings inside
-//! another file are parsed from the decoded string, and their locations are mapped back to the
-//! exact bytes of the outer file.
+//! Every value the model keeps carries a [`Loc`]: loaders know byte spans directly. Policies
+//! embedded as JSON strings inside another file are parsed from the decoded string, and their
+//! locations are mapped back to the exact bytes of the outer file.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -30,25 +28,12 @@ impl Span {
     }
 }
 
-/// One step of a JSON path. Keys are shared: a 100 MB plan yields hundreds of thousands of paths
-/// that repeat the same few keys.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Seg {
-    Key(Arc<str>),
-    Index(u32),
-}
-
 /// Where a value came from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Loc {
     #[default]
     None,
     Span(Span),
-    /// A path into a JSON file (plans), resolved lazily by [`SourceDb::resolve`].
-    JsonPath {
-        file: FileId,
-        path: Arc<[Seg]>,
-    },
     /// A range of a decoded string whose literal sits at `string`: offsets count bytes of the
     /// decoded text (for example a policy document held in a JSON string of a plan).
     InString {
@@ -84,7 +69,6 @@ impl Loc {
         match self {
             Loc::None => None,
             Loc::Span(s) => Some(s.file),
-            Loc::JsonPath { file, .. } => Some(*file),
             Loc::InString { string, .. } => match string.as_ref() {
                 StringOrigin::JsonLiteral(l) => l.file(),
                 StringOrigin::Mapped { file, .. } => Some(*file),
@@ -98,36 +82,6 @@ impl Loc {
             fallback.clone()
         } else {
             self.clone()
-        }
-    }
-
-    /// A JSON path one key deeper.
-    pub fn key(&self, key: &str) -> Loc {
-        match self {
-            Loc::JsonPath { file, path } => {
-                let mut p: Vec<Seg> = path.to_vec();
-                p.push(Seg::Key(key.into()));
-                Loc::JsonPath {
-                    file: *file,
-                    path: p.into(),
-                }
-            }
-            other => other.clone(),
-        }
-    }
-
-    /// A JSON path one index deeper.
-    pub fn index(&self, index: usize) -> Loc {
-        match self {
-            Loc::JsonPath { file, path } => {
-                let mut p: Vec<Seg> = path.to_vec();
-                p.push(Seg::Index(index as u32));
-                Loc::JsonPath {
-                    file: *file,
-                    path: p.into(),
-                }
-            }
-            other => other.clone(),
         }
     }
 }
@@ -149,8 +103,6 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: Arc<str>,
     line_starts: Vec<u32>,
-    /// Remembered container offsets for resolving many JSON paths in one large file.
-    locate_cache: std::sync::Mutex<crate::syntax::json_locate::Cache>,
 }
 
 impl SourceFile {
@@ -161,7 +113,6 @@ impl SourceFile {
             path,
             text,
             line_starts,
-            locate_cache: Default::default(),
         }
     }
 
@@ -239,18 +190,6 @@ impl SourceDb {
         match loc {
             Loc::None => None,
             Loc::Span(s) => Some(*s),
-            Loc::JsonPath { file, path } => {
-                let source = self.files.get(file.0 as usize)?;
-                let text = source.text.as_bytes();
-                // A poisoned lock only means another lookup panicked; the cache is still valid.
-                let mut cache = source
-                    .locate_cache
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                let (start, end) =
-                    crate::syntax::json_locate::locate_cached(text, path, &mut cache)?;
-                Some(Span::new(*file, start, end))
-            }
             Loc::InString { string, start, end } => match string.as_ref() {
                 StringOrigin::JsonLiteral(outer) => {
                     let lit = self.resolve(outer)?;

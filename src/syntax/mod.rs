@@ -13,6 +13,7 @@
 
 pub mod json;
 pub mod json_locate;
+pub mod json_tape;
 pub mod node;
 pub mod yaml;
 

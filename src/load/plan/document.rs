@@ -2,11 +2,11 @@
 //! [`Node`] from its arguments: known parts from the planned values, unknown parts from the
 //! references of its configuration.
 
-use serde_json::Value as Json;
+use std::borrow::Cow;
 
 use super::address;
 use super::index::{KNOWN_AFTER_APPLY, Resolved};
-use super::values::{At, Cfg};
+use super::values::{At, Cfg, Shape};
 use crate::model::{PolicyDoc, Value};
 use crate::source::Loc;
 use crate::syntax::{Key, Node, NodeKind, Part, Why};
@@ -20,11 +20,8 @@ pub fn from_arguments(at: &At<'_>, json_loc: Loc) -> PolicyDoc {
     ] {
         let a = at.key(merged);
         let set = a.is_unknown() && a.in_config()
-            || a.json().is_some_and(|v| match v {
-                Json::Array(items) => !items.is_empty(),
-                Json::String(s) => !s.is_empty(),
-                _ => false,
-            });
+            || matches!(a.shape(), Some(Shape::List(n)) if n > 0)
+            || matches!(a.shape(), Some(Shape::String(false)));
         if set {
             return PolicyDoc::unknown(
                 format!("{KNOWN_AFTER_APPLY} (the document merges {merged})"),
@@ -126,14 +123,13 @@ fn string_list(list: &At<'_>) -> Option<Node> {
             list.loc(),
         ));
     }
-    let items = match list.json() {
-        Some(Json::Array(items)) if !items.is_empty() => items,
-        _ => return None,
-    };
-    let elements: Vec<At<'_>> = (0..items.len()).map(|i| list.index(i)).collect();
+    if !matches!(list.shape(), Some(Shape::List(n)) if n > 0) {
+        return None;
+    }
+    let elements: Vec<At<'_>> = list.items();
     let unknown_count = elements.iter().filter(|e| e.is_unknown()).count();
     let refs = match list.cfg {
-        Cfg::Refs(refs) => reference_groups(refs),
+        Cfg::Refs(refs) => reference_groups(&Cfg::references(refs)),
         _ => Vec::new(),
     };
     let mut refs = if refs.len() == unknown_count {
@@ -153,7 +149,7 @@ fn string_list(list: &At<'_>) -> Option<Node> {
             match e
                 .env()
                 .index
-                .resolve_list(&[Json::String(text.clone())], &e.env().scope)
+                .resolve_list(&[Cow::Borrowed(text.as_str())], &e.env().scope)
             {
                 // The plan keeps the references of a template but not its literal text
                 // (`"${aws_s3_bucket.b.arn}/*"` shows as `aws_s3_bucket.b.arn`), so the text
@@ -178,9 +174,9 @@ const TEMPLATE_TEXT: &str =
 
 /// The most specific reference of each traversal: Terraform lists `a.b.arn` then `a.b` for one
 /// traversal, so a reference that is a prefix of the previous one belongs to it.
-fn reference_groups(refs: &[Json]) -> Vec<String> {
+fn reference_groups(refs: &[Cow<'_, str>]) -> Vec<String> {
     let mut groups: Vec<String> = Vec::new();
-    for r in refs.iter().filter_map(Json::as_str) {
+    for r in refs.iter().map(|r| &**r) {
         let continues = groups.last().is_some_and(|g| {
             g.starts_with(r) && matches!(g.as_bytes().get(r.len()), Some(b'.') | Some(b'['))
         });

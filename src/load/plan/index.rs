@@ -1,6 +1,7 @@
 //! The plan's `configuration` and the set of resource instances, for turning configuration
 //! references (`aws_iam_role.r.arn`, `var.x`, `module.m.out`) into model references.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::Value as Json;
@@ -82,6 +83,11 @@ impl<'a> Index<'a> {
         self.modules.insert(path, module);
     }
 
+    /// Room for `n` resource instances (a large plan's map would be rehashed as it grows).
+    pub fn reserve_instances(&mut self, n: usize) {
+        self.instances.reserve(n);
+    }
+
     /// Records a resource instance seen in the plan (for choosing instances of references).
     pub fn add_instance(&mut self, addr: &ResourceAddr) {
         self.instances
@@ -118,14 +124,19 @@ impl<'a> Index<'a> {
     }
 
     /// The most specific reference of a configuration `references` list.
-    pub fn resolve_list(&self, refs: &[Json], scope: &Scope) -> Resolved {
-        self.resolve_list_at(refs, scope, 0)
+    pub fn resolve_list(&self, refs: &[Cow<'_, str>], scope: &Scope) -> Resolved {
+        self.resolve_list_at(refs.iter().map(|r| &**r), scope, 0)
     }
 
-    fn resolve_list_at(&self, refs: &[Json], scope: &Scope, hops: u8) -> Resolved {
+    fn resolve_list_at<'r>(
+        &self,
+        refs: impl Iterator<Item = &'r str>,
+        scope: &Scope,
+        hops: u8,
+    ) -> Resolved {
         let mut whole: Option<Reference> = None;
         let mut first_unknown: Option<String> = None;
-        for r in refs.iter().filter_map(Json::as_str) {
+        for r in refs {
             match self.resolve(r, scope, hops) {
                 Resolved::Ref(reference) if !reference.attr.is_empty() => {
                     return Resolved::Ref(reference);
@@ -257,7 +268,7 @@ impl<'a> Index<'a> {
             module_config: address::parent_config(&scope.module_config).to_string(),
             key: module_key,
         };
-        self.resolve_list_at(refs, &parent, hops + 1)
+        self.resolve_list_at(refs.iter().filter_map(Json::as_str), &parent, hops + 1)
     }
 
     fn resolve_output(
@@ -300,7 +311,7 @@ impl<'a> Index<'a> {
             module_config: child_config,
             key: None,
         };
-        self.resolve_list_at(refs, &child, hops + 1)
+        self.resolve_list_at(refs.iter().filter_map(Json::as_str), &child, hops + 1)
     }
 }
 

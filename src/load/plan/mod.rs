@@ -1,8 +1,9 @@
 //! `terraform show -json` plans (format 0.1 to 1.x) and state files → model.
 //!
 //! The plan is read into borrowed typed structs; resource values stay raw JSON until the type is
-//! one the model uses, and then only one resource is parsed at a time. No byte spans are computed:
-//! every model value's location is a JSON path, resolved only when a finding points at it.
+//! one the model uses, and then only one resource at a time is indexed into a reusable tape. A
+//! raw value's place in the file is its address in the text, so every model value's location is
+//! a byte span.
 
 pub(crate) mod address;
 mod document;
@@ -12,19 +13,20 @@ mod resources;
 mod schema;
 mod values;
 
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
-use serde_json::Value as Json;
 use serde_json::value::RawValue;
 
 use self::address::ResourceAddr;
 use self::index::{Index, Resolved, Scope};
 use self::providers::Providers;
 use self::resources::Res;
-use self::values::{At, Env, Path};
+use self::values::{At, Env};
 use super::LoadOptions;
 use crate::model::{Format, InputError, Model, Origin};
 use crate::source::{FileId, Loc};
+use crate::syntax::json_tape::{Kind, NodeRef, Tape, offset_in};
 
 pub fn load(file: FileId, text: &str, options: &LoadOptions) -> Model {
     let mut model = Model::default();
@@ -49,6 +51,14 @@ fn input_error(file: FileId, loc: Loc, message: impl Into<String>) -> InputError
     }
 }
 
+/// The location of a raw value of the plan text.
+fn raw_loc(file: FileId, text: &str, raw: &RawValue) -> Loc {
+    match offset_in(text, raw.get()) {
+        Some(start) => Loc::span(file, start, start + raw.get().len()),
+        None => Loc::None,
+    }
+}
+
 /// Where one resource instance's values are read from.
 struct Item<'a> {
     address: &'a str,
@@ -56,12 +66,12 @@ struct Item<'a> {
     type_: &'a str,
     values: &'a RawValue,
     unknown: Option<&'a RawValue>,
-    /// Path to the values object and to the resource object.
-    values_path: Path,
-    header: Path,
+    /// The resource's `address` value: what "missing X" findings point at.
+    header: &'a RawValue,
     addr: ResourceAddr,
-    /// The plan deletes and recreates the resource (`actions` holds `delete` and `create`).
-    replaced: bool,
+    /// The plan deletes and recreates the resource (`actions` holds `delete` and `create`):
+    /// the actions.
+    replaced: Option<&'a RawValue>,
     /// From `resource_changes`: the plan's action and the values before it.
     change: Option<crate::model::ChangeActions>,
     before: Option<&'a RawValue>,
@@ -92,8 +102,11 @@ fn load_into(
             format!("{what}: {}", strip_position(&e.to_string())),
         )
     })?;
-    let version_loc = Path::root().key("format_version").loc(file);
-    match plan.format_version.as_deref() {
+    let version_loc = plan
+        .format_version
+        .as_ref()
+        .map_or(Loc::None, |v| raw_loc(file, text, v.raw));
+    match plan.format_version.as_ref().map(|v| &*v.0) {
         None => {
             return Err(input_error(
                 file,
@@ -129,15 +142,39 @@ fn load_into(
 
     let mut index = Index::new(plan.configuration.as_ref());
     let items = collect(&plan, &mut index);
-    let mut providers = Providers::new(plan.configuration.as_ref(), options, file);
-    learn_from_data_sources(&items, &index, &mut providers, file);
+    let mut tapes = Tapes::default();
+    let mut providers = Providers::new(
+        plan.configuration.as_ref(),
+        options,
+        file,
+        text,
+        &mut tapes.values,
+    );
+    learn_from_data_sources(
+        &items,
+        &index,
+        &mut providers,
+        file,
+        text,
+        &mut tapes.values,
+    );
     crate::timings::phase("plan: typed parse + index");
 
+    let mut counts: HashMap<(&str, &str), usize> = HashMap::new();
+    for item in items
+        .iter()
+        .filter(|i| resources::is_relevant(i.mode, i.type_))
+    {
+        *counts.entry((item.mode, item.type_)).or_default() += 1;
+    }
+    for ((mode, ty), n) in counts {
+        resources::reserve(model, mode, ty, n);
+    }
     for item in &items {
         if !resources::is_relevant(item.mode, item.type_) {
             continue;
         }
-        map_item(item, &index, &providers, file, model);
+        map_item(item, &index, &providers, file, text, &mut tapes, model);
     }
     crate::timings::phase("plan: resources → model");
     Ok(())
@@ -147,40 +184,41 @@ fn load_into(
 /// unknown markers), then `prior_state` for data sources read during plan, then
 /// `planned_values`, then the rest of `prior_state`, then a state file's `values`.
 fn collect<'a>(plan: &'a schema::Plan<'a>, index: &mut Index<'a>) -> Vec<Item<'a>> {
-    let mut items = Vec::new();
-    let mut seen: HashSet<&str> = HashSet::new();
-    let root = Path::root();
-    for (i, rc) in plan.resource_changes.iter().enumerate() {
-        seen.insert(&rc.address);
-        let Some(addr) = ResourceAddr::parse(&rc.address) else {
+    let mut items = Vec::with_capacity(plan.resource_changes.len());
+    let mut seen: HashSet<&str> = HashSet::with_capacity(plan.resource_changes.len());
+    index.reserve_instances(plan.resource_changes.len());
+    for rc in &plan.resource_changes {
+        seen.insert(&rc.address.0);
+        let Some(addr) = ResourceAddr::parse(&rc.address.0) else {
             continue;
         };
         index.add_instance(&addr);
-        let gone = rc
-            .change
-            .actions
-            .iter()
-            .all(|a| a == "delete" || a == "forget");
+        let actions = rc.change.actions();
+        let gone = actions.iter().all(|a| a == "delete" || a == "forget");
         let Some(after) = rc.change.after.filter(|a| a.get() != "null") else {
             continue;
         };
-        if gone && !rc.change.actions.is_empty() {
+        if gone && !actions.is_empty() {
             continue;
         }
-        let header = root.key("resource_changes").index(i);
+        let replaced =
+            actions.iter().any(|a| a == "delete") && actions.iter().any(|a| a == "create");
         items.push(Item {
-            address: &rc.address,
+            address: &rc.address.0,
             mode: &rc.mode,
             type_: &rc.type_,
             values: after,
             unknown: rc.change.after_unknown,
-            values_path: header.key("change").key("after"),
-            change: crate::model::ChangeActions::from_plan(&rc.change.actions),
+            change: crate::model::ChangeActions::from_plan(actions),
             before: rc.change.before.filter(|b| b.get() != "null"),
-            header,
+            header: rc.address.raw,
             addr,
-            replaced: rc.change.actions.iter().any(|a| a == "delete")
-                && rc.change.actions.iter().any(|a| a == "create"),
+            replaced: rc
+                .change
+                .actions
+                .as_ref()
+                .map(|a| a.raw)
+                .filter(|_| replaced),
         });
     }
     let prior = plan
@@ -188,76 +226,61 @@ fn collect<'a>(plan: &'a schema::Plan<'a>, index: &mut Index<'a>) -> Vec<Item<'a
         .as_ref()
         .and_then(|s| s.values.as_ref())
         .and_then(|v| v.root_module.as_ref());
-    let prior_path = root.key("prior_state").key("values").key("root_module");
     if let Some(m) = prior {
-        walk(
-            m,
-            &prior_path,
-            Some("data"),
-            &mut seen,
-            &mut items,
-            index,
-            0,
-        );
+        walk(m, Some("data"), &mut seen, &mut items, index, 0);
     }
     if let Some(m) = plan
         .planned_values
         .as_ref()
         .and_then(|v| v.root_module.as_ref())
     {
-        let path = root.key("planned_values").key("root_module");
-        walk(m, &path, None, &mut seen, &mut items, index, 0);
+        walk(m, None, &mut seen, &mut items, index, 0);
     }
     if let Some(m) = prior {
-        walk(m, &prior_path, None, &mut seen, &mut items, index, 0);
+        walk(m, None, &mut seen, &mut items, index, 0);
     }
     if let Some(m) = plan.values.as_ref().and_then(|v| v.root_module.as_ref()) {
-        let path = root.key("values").key("root_module");
-        walk(m, &path, None, &mut seen, &mut items, index, 0);
+        walk(m, None, &mut seen, &mut items, index, 0);
     }
     items
 }
 
 fn walk<'a>(
     module: &'a schema::Module<'a>,
-    path: &Path,
     only_mode: Option<&str>,
     seen: &mut HashSet<&'a str>,
     items: &mut Vec<Item<'a>>,
     index: &mut Index<'a>,
     depth: usize,
 ) {
-    for (i, r) in module.resources.iter().enumerate() {
-        if only_mode.is_some_and(|m| m != r.mode) || seen.contains(&*r.address) {
+    for r in &module.resources {
+        if only_mode.is_some_and(|m| m != r.mode) || seen.contains(&*r.address.0) {
             continue;
         }
-        seen.insert(&r.address);
-        let Some(addr) = ResourceAddr::parse(&r.address) else {
+        seen.insert(&r.address.0);
+        let Some(addr) = ResourceAddr::parse(&r.address.0) else {
             continue;
         };
         index.add_instance(&addr);
         let Some(values) = r.values.filter(|v| v.get() != "null") else {
             continue;
         };
-        let header = path.key("resources").index(i);
         items.push(Item {
-            address: &r.address,
+            address: &r.address.0,
             mode: &r.mode,
             type_: &r.type_,
             values,
             unknown: None,
-            values_path: header.key("values"),
             change: None,
             before: None,
-            header,
+            header: r.address.raw,
             addr,
-            replaced: false,
+            replaced: None,
         });
     }
     if depth < 64 {
-        for (j, child) in module.child_modules.iter().enumerate() {
-            let p = path.key("child_modules").index(j);
-            walk(child, &p, only_mode, seen, items, index, depth + 1);
+        for child in &module.child_modules {
+            walk(child, only_mode, seen, items, index, depth + 1);
         }
     }
 }
@@ -269,6 +292,8 @@ fn learn_from_data_sources(
     index: &Index<'_>,
     providers: &mut Providers,
     file: FileId,
+    text: &str,
+    tape: &mut Tape,
 ) {
     for item in items {
         let attr = match (item.mode, item.type_) {
@@ -278,22 +303,26 @@ fn learn_from_data_sources(
             ("managed", "aws_iam_role" | "aws_kms_key") => "arn",
             _ => continue,
         };
-        let Ok(values) = serde_json::from_str::<Json>(item.values.get()) else {
+        if tape.parse(text, item.values.get()).is_err() {
+            continue;
+        }
+        let Some(node) = tape.root(text).and_then(|v| v.get(attr)) else {
             continue;
         };
-        let Some(Json::String(v)) = values.get(attr) else {
+        let Some(v) = node.str() else {
             continue;
         };
         let key = provider_key(item, index);
-        let loc = item.values_path.key(attr).loc(file);
+        let (start, end) = node.span();
+        let loc = Loc::span(file, start, end);
         if attr == "arn" {
-            if let Some(account) = crate::model::arn::account_of(v) {
+            if let Some(account) = crate::model::arn::account_of(&v) {
                 providers.learn_account(&key, account.to_string(), loc);
             }
         } else if attr == "account_id" {
-            providers.learn_account(&key, v.clone(), loc);
+            providers.learn_account(&key, v.into_owned(), loc);
         } else {
-            providers.learn_region(&key, v.clone(), loc);
+            providers.learn_region(&key, v.into_owned(), loc);
         }
     }
 }
@@ -306,18 +335,39 @@ fn provider_key(item: &Item<'_>, index: &Index<'_>) -> String {
         .to_string()
 }
 
+/// The buffers one resource is read into, kept from one resource to the next.
+#[derive(Default)]
+struct Tapes {
+    values: Tape,
+    unknown: Tape,
+    before: Tape,
+    config: Tape,
+}
+
 fn map_item(
     item: &Item<'_>,
     index: &Index<'_>,
     providers: &Providers,
     file: FileId,
+    text: &str,
+    tapes: &mut Tapes,
     model: &mut Model,
 ) {
-    let parse = |raw: &RawValue| serde_json::from_str::<Json>(raw.get()).ok();
-    let Some(values) = parse(item.values) else {
+    if tapes.values.parse(text, item.values.get()).is_err() {
         return;
-    };
-    let unknown = item.unknown.and_then(parse);
+    }
+    let unknown_read = item
+        .unknown
+        .is_some_and(|u| tapes.unknown.parse(text, u.get()).is_ok());
+    // Only versioning changes are read from `before` so far (`ver-suspend-while-replicating`).
+    let reads_before = matches!(item.type_, "aws_s3_bucket" | "aws_s3_bucket_versioning")
+        && item
+            .change
+            .is_some_and(crate::model::ChangeActions::keeps_resource);
+    let before_read = reads_before
+        && item
+            .before
+            .is_some_and(|b| tapes.before.parse(text, b.get()).is_ok());
     let config = index.config(&item.addr);
     // Most resources of a large plan are fully known: their configuration is read only when a
     // value is unknown or the type reads it anyway (priorities, legacy blocks, documents).
@@ -330,23 +380,23 @@ fn map_item(
             item.type_,
             "aws_s3_bucket" | "aws_s3_bucket_replication_configuration" | "aws_iam_policy_document"
         )
-        || unknown.as_ref().is_some_and(any_unknown);
-    let expressions = config
+        || (unknown_read && tapes.unknown.root(text).is_some_and(any_unknown));
+    let config_read = config
         .and_then(|c| c.expressions)
         .filter(|_| needs_config)
-        .and_then(parse);
+        .is_some_and(|raw| tapes.config.parse(text, raw.get()).is_ok());
+    let tapes = &*tapes;
+    let Some(values) = tapes.values.root(text) else {
+        return;
+    };
+    let unknown = tapes.unknown.root(text).filter(|_| unknown_read);
+    let expressions = tapes.config.root(text).filter(|_| config_read);
     let env = Env {
         file,
         index,
         scope: Scope::of(&item.addr),
     };
-    let at = At::new(
-        Some(&values),
-        unknown.as_ref(),
-        expressions.as_ref(),
-        item.values_path.clone(),
-        &env,
-    );
+    let at = At::new(Some(values), unknown, expressions, &env);
     let key = provider_key(item, index);
     let mut depends_on = Vec::new();
     let orders = holds_policy
@@ -359,7 +409,7 @@ fn map_item(
             push_target(&mut depends_on, index, &env.scope, d);
         }
     }
-    if let Some(e) = expressions.as_ref().filter(|_| orders) {
+    if let Some(e) = expressions.filter(|_| orders) {
         collect_references(e, &mut |r| {
             push_target(&mut depends_on, index, &env.scope, r)
         });
@@ -371,22 +421,17 @@ fn map_item(
             depends_on: depends_on.clone(),
         });
     }
-    // Only versioning changes are read from `before` so far (`ver-suspend-while-replicating`).
-    let reads_before = matches!(item.type_, "aws_s3_bucket" | "aws_s3_bucket_versioning")
-        && item
-            .change
-            .is_some_and(crate::model::ChangeActions::keeps_resource);
-    let before_values = item.before.filter(|_| reads_before).and_then(parse);
-    let before_path = item.header.key("change").key("before");
-    let before = before_values
-        .as_ref()
-        .map(|b| At::new(Some(b), None, None, before_path.clone(), &env));
+    let before = tapes
+        .before
+        .root(text)
+        .filter(|_| before_read)
+        .map(|b| At::new(Some(b), None, None, &env));
     let res = Res {
         origin: Origin {
             address: item.address.to_string(),
             file,
             // The resource's address is what "missing X" findings point at.
-            header: item.header.key("address").loc(file),
+            header: raw_loc(file, text, item.header),
             format: Format::Plan,
         },
         at,
@@ -394,9 +439,7 @@ fn map_item(
         region: providers.region(&key),
         depends_on,
         configured: config.is_some(),
-        replaced: item
-            .replaced
-            .then(|| item.header.key("change").key("actions").loc(file)),
+        replaced: item.replaced.map(|a| raw_loc(file, text, a)),
         change: item.change,
         before,
     };
@@ -405,7 +448,7 @@ fn map_item(
 
 /// Adds the resource a reference or `depends_on` entry names, once.
 fn push_target(out: &mut Vec<String>, index: &Index<'_>, scope: &Scope, text: &str) {
-    let refs = [Json::String(text.to_string())];
+    let refs = [Cow::Borrowed(text)];
     if let Resolved::Ref(r) = index.resolve_list(&refs, scope) {
         let target = r.target.to_string();
         if !out.contains(&target) {
@@ -416,36 +459,37 @@ fn push_target(out: &mut Vec<String>, index: &Index<'_>, scope: &Scope, text: &s
 
 /// Whether an `after_unknown` tree marks anything but the resource id unknown (the loader never
 /// reads `id` from the configuration, where it cannot be written).
-fn any_unknown(tree: &Json) -> bool {
-    fn walk(v: &Json) -> bool {
-        match v {
-            Json::Bool(b) => *b,
-            Json::Array(items) => items.iter().any(walk),
-            Json::Object(map) => map.values().any(walk),
-            _ => false,
-        }
-    }
-    match tree {
-        Json::Object(map) => map.iter().any(|(k, v)| k != "id" && walk(v)),
-        other => walk(other),
+fn any_unknown(tree: NodeRef<'_>) -> bool {
+    match tree.kind() {
+        // As in a map of the tree, the last of repeated keys is the one that counts.
+        Kind::Object => tree.children().any(|member| {
+            let key = member.key();
+            key != "id"
+                && member.any_true()
+                && tree
+                    .get(&key)
+                    .is_some_and(|last| last.index == member.index)
+        }),
+        _ => tree.any_true(),
     }
 }
 
-fn collect_references(e: &Json, f: &mut impl FnMut(&str)) {
-    match e {
-        Json::Object(map) => {
-            if let Some(Json::Array(refs)) = map.get("references") {
-                for r in refs.iter().filter_map(Json::as_str) {
-                    f(r);
+/// Every reference of an expression tree, in the order of its maps' keys.
+fn collect_references(e: NodeRef<'_>, f: &mut impl FnMut(&str)) {
+    match e.kind() {
+        Kind::Object => {
+            if let Some(refs) = e.get("references").filter(|r| r.kind() == Kind::Array) {
+                for r in refs.children().filter_map(|r| r.str()) {
+                    f(&r);
                 }
             }
-            for (k, v) in map {
+            for (k, v) in e.members() {
                 if k != "references" && k != "constant_value" {
                     collect_references(v, f);
                 }
             }
         }
-        Json::Array(items) => items.iter().for_each(|v| collect_references(v, f)),
+        Kind::Array => e.children().for_each(|v| collect_references(v, f)),
         _ => {}
     }
 }

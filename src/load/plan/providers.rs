@@ -2,71 +2,75 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value as Json;
-
 use super::schema::Configuration;
-use super::values::Path;
 use crate::load::LoadOptions;
 use crate::model::{Value, arn};
 use crate::source::{FileId, Loc};
+use crate::syntax::json_tape::{Kind, NodeRef, Tape, offset_in};
 
 #[derive(Default, Clone)]
 struct Provider {
+    /// The provider configuration's object.
+    loc: Loc,
     account: Option<(String, Loc)>,
     region: Option<(String, Loc)>,
 }
 
 pub struct Providers {
-    file: FileId,
     map: HashMap<String, Provider>,
     cli: HashMap<String, String>,
 }
 
 impl Providers {
-    pub fn new(config: Option<&Configuration<'_>>, options: &LoadOptions, file: FileId) -> Self {
+    pub fn new(
+        config: Option<&Configuration<'_>>,
+        options: &LoadOptions,
+        file: FileId,
+        text: &str,
+        tape: &mut Tape,
+    ) -> Self {
         let mut map = HashMap::new();
-        let base = Path::root().key("configuration").key("provider_config");
+        let loc = |node: NodeRef<'_>| {
+            let (start, end) = node.span();
+            Loc::span(file, start, end)
+        };
         for (key, pc) in config.iter().flat_map(|c| c.provider_config.iter()) {
-            let exprs = pc
+            let mut p = Provider {
+                loc: offset_in(text, pc.raw.get()).map_or(Loc::None, |start| {
+                    Loc::span(file, start, start + pc.raw.get().len())
+                }),
+                ..Provider::default()
+            };
+            let parsed = pc
                 .expressions
-                .and_then(|raw| serde_json::from_str::<Json>(raw.get()).ok());
-            let at = base.name(key).key("expressions");
-            let mut p = Provider::default();
-            if let Some(e) = &exprs {
-                if let Some(region) = constant_str(e.get("region")) {
-                    p.region = Some((region, at.key("region").key("constant_value").loc(file)));
+                .is_some_and(|raw| tape.parse(text, raw.get()).is_ok());
+            if let Some(e) = tape.root(text).filter(|_| parsed) {
+                if let Some((region, node)) = constant_str(e.get("region")) {
+                    p.region = Some((region, loc(node)));
                 }
                 let role = e
                     .get("assume_role")
-                    .and_then(|a| a.get(0))
+                    .and_then(|a| a.item(0))
                     .and_then(|a| constant_str(a.get("role_arn")));
-                if let Some(account) = role.as_deref().and_then(arn::account_of)
+                if let Some((account, node)) = role
+                    .as_ref()
+                    .and_then(|(r, node)| Some((arn::account_of(r)?, *node)))
                     && arn::is_account_id(account)
                 {
-                    let loc = at
-                        .key("assume_role")
-                        .index(0)
-                        .key("role_arn")
-                        .key("constant_value")
-                        .loc(file);
-                    p.account = Some((account.to_string(), loc));
-                } else if let Some(Json::Array(ids)) = e
+                    p.account = Some((account.to_string(), loc(node)));
+                } else if let Some(ids) = e
                     .get("allowed_account_ids")
                     .and_then(|a| a.get("constant_value"))
-                    && let [Json::String(id)] = ids.as_slice()
+                    .filter(|ids| ids.kind() == Kind::Array && ids.len() == 1)
+                    && let Some(id) = ids.item(0)
+                    && let Some(text) = id.str()
                 {
-                    let loc = at
-                        .key("allowed_account_ids")
-                        .key("constant_value")
-                        .index(0)
-                        .loc(file);
-                    p.account = Some((id.clone(), loc));
+                    p.account = Some((text.into_owned(), loc(id)));
                 }
             }
             map.insert(key.to_string(), p);
         }
         Providers {
-            file,
             map,
             cli: options
                 .accounts
@@ -118,21 +122,15 @@ impl Providers {
     }
 
     fn provider_loc(&self, key: &str) -> Loc {
-        if self.map.contains_key(key) {
-            Path::root()
-                .key("configuration")
-                .key("provider_config")
-                .name(key)
-                .loc(self.file)
-        } else {
-            Loc::None
-        }
+        self.map.get(key).map_or(Loc::None, |p| p.loc.clone())
     }
 }
 
-fn constant_str(e: Option<&Json>) -> Option<String> {
-    match e?.get("constant_value")? {
-        Json::String(s) if !s.is_empty() => Some(s.clone()),
-        _ => None,
-    }
+/// A non-empty literal string of a configuration expression, and where it is.
+fn constant_str(e: Option<NodeRef<'_>>) -> Option<(String, NodeRef<'_>)> {
+    let value = e?.get("constant_value")?;
+    value
+        .str()
+        .filter(|s| !s.is_empty())
+        .map(|s| (s.into_owned(), value))
 }

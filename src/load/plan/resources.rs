@@ -1,7 +1,7 @@
 //! Resource types → model items (attribute paths as in `replication-rules.md` §8.1).
 
 use super::document;
-use super::values::At;
+use super::values::{At, Shape};
 use crate::model::{
     AccountPublicAccessBlock, AccountRegion, AttachedPolicy, Bucket, BucketSettings,
     BucketSettingsResource, ChangeActions, DeployDefaults, Destination, Filter, Key, KeyAlias,
@@ -70,6 +70,39 @@ pub fn is_relevant(mode: &str, ty: &str) -> bool {
             | "aws_organizations_policy"
             | "aws_organizations_policy_attachment"
     )
+}
+
+/// Makes room in the model for `n` resources of this mode and type: the vectors of a large plan's
+/// model would otherwise be copied over and over as they grow.
+pub fn reserve(model: &mut Model, mode: &str, ty: &str, n: usize) {
+    match (mode, ty) {
+        (_, "aws_s3_bucket") => model.buckets.reserve(n),
+        ("managed", "aws_s3_bucket_replication_configuration") => model.replications.reserve(n),
+        (_, "aws_iam_role") => model.roles.reserve(n),
+        ("managed", "aws_iam_policy") => model.managed_policies.reserve(n),
+        (
+            "managed",
+            "aws_iam_role_policy" | "aws_iam_role_policy_attachment" | "aws_iam_policy_attachment",
+        ) => model.role_policy_attachments.reserve(n),
+        ("managed", "aws_kms_key" | "aws_kms_replica_key") | ("data", "aws_kms_key") => {
+            model.keys.reserve(n)
+        }
+        ("managed", "aws_kms_key_policy") => model.key_policies.reserve(n),
+        ("data", "aws_iam_policy_document") => model.documents.reserve(n),
+        (
+            "managed",
+            "aws_s3_bucket_versioning"
+            | "aws_s3_bucket_policy"
+            | "aws_s3_bucket_server_side_encryption_configuration"
+            | "aws_s3_bucket_object_lock_configuration"
+            | "aws_s3_bucket_ownership_controls"
+            | "aws_s3_bucket_public_access_block"
+            | "aws_s3_bucket_request_payment_configuration"
+            | "aws_s3_bucket_acl"
+            | "aws_s3_bucket_lifecycle_configuration",
+        ) => model.bucket_settings.reserve(n),
+        _ => {}
+    }
 }
 
 pub fn map(model: &mut Model, r: Res<'_>, mode: &str, ty: &str) {
@@ -383,7 +416,7 @@ fn declared<'v>(at: At<'v>) -> Option<At<'v>> {
 /// else its provider's region.
 fn resource_region(at: &At<'_>, provider: &Value<String>) -> Value<String> {
     let region = at.key("region");
-    if region.json().is_some_and(|v| !v.is_null()) || region.in_config() {
+    if region.shape().is_some_and(|v| v != Shape::Null) || region.in_config() {
         region.string().or(provider.clone())
     } else {
         provider.clone()
@@ -743,7 +776,7 @@ fn legacy_replication(model: &mut Model, r: &Res<'_>, rc: At<'_>, source: Value<
     // sets a priority, none is set.
     let none_in_config = match rules_at.config_blocks() {
         Some(n) if n == blocks.len() && n > 0 => {
-            (0..n).all(|i| !rules_at.index(i).key("priority").in_config())
+            (0..n).all(|i| !rules_at.cfg.index(i).key("priority").is_set())
         }
         _ => false,
     };
@@ -972,7 +1005,7 @@ fn data_bucket(model: &mut Model, r: Res<'_>) {
 
 fn policy_document(model: &mut Model, r: Res<'_>) {
     let json = r.at.key("json");
-    let document = if json.json().is_some_and(|v| v.is_string()) {
+    let document = if matches!(json.shape(), Some(Shape::String(_))) {
         json.policy()
             .unwrap_or_else(|| PolicyDoc::unknown("the document is empty", json.loc()))
     } else {

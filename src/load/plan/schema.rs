@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
@@ -18,10 +19,70 @@ where
     Option::<T>::deserialize(d).map(Option::unwrap_or_default)
 }
 
+/// A value and its source text: where it is in the file is where its text is.
+pub struct Spanned<'a, T> {
+    pub value: T,
+    pub raw: &'a RawValue,
+}
+
+/// Reads the value's text first, then the value from it; a type error keeps `serde_json`'s
+/// message (its position becomes the end of the value).
+fn spanned<'de: 'a, 'a, D, T>(d: D) -> Result<Spanned<'a, T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'a>,
+{
+    let raw = <&'a RawValue>::deserialize(d)?;
+    match serde_json::from_str::<T>(raw.get()) {
+        Ok(value) => Ok(Spanned { value, raw }),
+        Err(e) => {
+            let message = e.to_string();
+            let message = match message.rfind(" at line ") {
+                Some(i) => message.get(..i).unwrap_or(&message),
+                None => &message,
+            };
+            Err(D::Error::custom(message))
+        }
+    }
+}
+
+/// A string read with [`spanned`].
+#[derive(Deserialize)]
+pub struct Text<'a>(#[serde(borrow)] pub Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Spanned<'a, Text<'a>> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        spanned(d)
+    }
+}
+
+/// A list of strings read with [`spanned`]; `null` reads as empty.
+#[derive(Deserialize, Default)]
+pub struct Texts<'a>(#[serde(borrow, deserialize_with = "nullable")] pub Vec<Cow<'a, str>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Spanned<'a, Texts<'a>> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        spanned(d)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Spanned<'a, ProviderConfig<'a>> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        spanned(d)
+    }
+}
+
+impl<T> std::ops::Deref for Spanned<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
 #[derive(Deserialize)]
 pub struct Plan<'a> {
     #[serde(borrow, default)]
-    pub format_version: Option<Cow<'a, str>>,
+    pub format_version: Option<Spanned<'a, Text<'a>>>,
     #[serde(borrow, default)]
     pub planned_values: Option<Values<'a>>,
     /// `terraform show -json` of a state (not a plan) has its resources here.
@@ -58,7 +119,7 @@ pub struct Module<'a> {
 #[derive(Deserialize)]
 pub struct Resource<'a> {
     #[serde(borrow)]
-    pub address: Cow<'a, str>,
+    pub address: Spanned<'a, Text<'a>>,
     #[serde(borrow, default)]
     pub mode: Cow<'a, str>,
     #[serde(borrow, rename = "type")]
@@ -70,7 +131,7 @@ pub struct Resource<'a> {
 #[derive(Deserialize)]
 pub struct ResourceChange<'a> {
     #[serde(borrow)]
-    pub address: Cow<'a, str>,
+    pub address: Spanned<'a, Text<'a>>,
     #[serde(borrow, default)]
     pub mode: Cow<'a, str>,
     #[serde(borrow, rename = "type")]
@@ -81,8 +142,8 @@ pub struct ResourceChange<'a> {
 
 #[derive(Deserialize)]
 pub struct Change<'a> {
-    #[serde(borrow, default, deserialize_with = "nullable")]
-    pub actions: Vec<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub actions: Option<Spanned<'a, Texts<'a>>>,
     #[serde(borrow, default)]
     pub before: Option<&'a RawValue>,
     #[serde(borrow, default)]
@@ -94,7 +155,7 @@ pub struct Change<'a> {
 #[derive(Deserialize)]
 pub struct Configuration<'a> {
     #[serde(borrow, default, deserialize_with = "nullable")]
-    pub provider_config: BTreeMap<Cow<'a, str>, ProviderConfig<'a>>,
+    pub provider_config: BTreeMap<Cow<'a, str>, Spanned<'a, ProviderConfig<'a>>>,
     #[serde(borrow, default)]
     pub root_module: Option<ConfigModule<'a>>,
 }
@@ -143,4 +204,10 @@ pub struct ModuleCall<'a> {
 pub struct ConfigOutput<'a> {
     #[serde(borrow, default)]
     pub expression: Option<&'a RawValue>,
+}
+
+impl Change<'_> {
+    pub fn actions(&self) -> &[Cow<'_, str>] {
+        self.actions.as_ref().map_or(&[], |a| &a.value.0)
+    }
 }

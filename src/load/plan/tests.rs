@@ -680,3 +680,39 @@ fn lifecycle_rules_and_rule_defaults() {
             .is_some_and(|f| f.top_level_children == 0)
     );
 }
+
+/// Locations are byte spans of the plan text: a value's literal, the deepest existing block for a
+/// value the plan leaves out, the resource's `address` for its header (escaped or not), and the
+/// text after a byte order mark counts it.
+#[test]
+fn locations_are_spans_of_the_values() {
+    let plan = r#"{"format_version": "1.2", "resource_changes": [
+      {"address": "aws_s3_bucket_versioning.v[\"a\"]", "mode": "managed",
+       "type": "aws_s3_bucket_versioning", "name": "v",
+       "change": {"actions": ["delete", "create"],
+                  "after": {"bucket": "b", "versioning_configuration": [{"mfa_delete": null}],
+                            "expected_bucket_owner": "1", "expected_bucket_owner": "x"},
+                  "after_unknown": {}}}]}"#;
+    for text in [plan.to_string(), format!("\u{feff}{plan}")] {
+        let (db, _, model) = run(&text);
+        let s = &model.bucket_settings[0];
+        assert_eq!(
+            text_at(&db, &s.origin.header),
+            r#""aws_s3_bucket_versioning.v[\"a\"]""#
+        );
+        let Value::Known(bucket, loc) = &s.bucket else {
+            panic!("{:?}", s.bucket)
+        };
+        assert_eq!((bucket.as_str(), text_at(&db, loc)), ("b", "\"b\""));
+        // Versioning is not set: it would be added to the configuration block.
+        assert_eq!(
+            text_at(&db, s.settings.versioning.loc()),
+            r#"{"mfa_delete": null}"#
+        );
+        // With a repeated key the last one counts, for the value and its location.
+        let Value::Known(owner, loc) = &s.expected_owner else {
+            panic!("{:?}", s.expected_owner)
+        };
+        assert_eq!((owner.as_str(), text_at(&db, loc)), ("x", "\"x\""));
+    }
+}
