@@ -97,6 +97,9 @@ fn apply_severities(config: &Config, findings: &mut [Finding]) {
 pub fn run(inputs: &[Input], options: &Options) -> Outcome {
     let mut sources = SourceDb::new();
     let mut model = crate::load::load(inputs, &options.load, &mut sources);
+    // The rest of the run reads only what findings point at: the pages of a large mapped input
+    // need not stay resident while the graph, the rules and the findings take their memory.
+    sources.release_resident();
     crate::timings::phase("load");
     let graph = Graph::build(&model);
     crate::timings::phase("graph");

@@ -4,8 +4,14 @@
 //! embedded as JSON strings inside another file are parsed from the decoded string, and their
 //! locations are mapped back to the exact bytes of the outer file.
 
+mod lines;
+mod text;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use lines::LineIndex;
+pub use text::SourceText;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct FileId(pub u32);
@@ -101,43 +107,37 @@ pub enum FileKind {
 pub struct SourceFile {
     /// The path as the user gave it (or as found below a directory they gave).
     pub path: PathBuf,
-    pub text: Arc<str>,
-    line_starts: Vec<u32>,
+    pub text: SourceText,
+    /// The format recognized from the content, for a file given (or found) as an input; files
+    /// that a loader reads for itself (a module's .tf files) have none.
+    pub kind: Option<FileKind>,
+    lines: LineIndex,
 }
 
 impl SourceFile {
-    pub fn new(path: PathBuf, text: Arc<str>) -> SourceFile {
-        let mut line_starts = vec![0u32];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+    pub fn new(path: PathBuf, text: SourceText) -> SourceFile {
+        let lines = LineIndex::new(text.as_bytes());
         SourceFile {
             path,
             text,
-            line_starts,
+            kind: None,
+            lines,
         }
     }
 
     /// 1-based line and column (columns count characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let offset = offset.min(self.text.len() as u32);
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = self.line_starts[line] as usize;
-        let mut end = offset as usize;
-        while end > start && !self.text.is_char_boundary(end) {
-            end -= 1;
-        }
-        let col = self.text[start..end].chars().count() + 1;
-        (line + 1, col)
+        self.lines.line_col(&self.text, offset as usize)
     }
 
     pub fn line_start(&self, line0: usize) -> Option<u32> {
-        self.line_starts.get(line0).copied()
+        self.lines
+            .line_start(&self.text, line0)
+            .map(|start| start as u32)
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.lines.line_count()
     }
 }
 
@@ -152,10 +152,26 @@ impl SourceDb {
         SourceDb::default()
     }
 
-    pub fn add(&mut self, path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> FileId {
+    pub fn add(&mut self, path: impl Into<PathBuf>, text: impl Into<SourceText>) -> FileId {
         let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile::new(path.into(), text.into()));
         id
+    }
+
+    /// Records the format recognized from a file's content.
+    pub fn set_kind(&mut self, id: FileId, kind: FileKind) {
+        if let Some(file) = self.files.get_mut(id.0 as usize) {
+            file.kind = Some(kind);
+        }
+    }
+
+    /// Lets the kernel drop the pages of mapped texts from the process's memory once loading is
+    /// over: what comes after reads only the few places findings point at, and those pages come
+    /// back from the page cache.
+    pub fn release_resident(&self) {
+        for file in &self.files {
+            file.text.release_resident();
+        }
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {

@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use crate::source::{FileId, Loc, SourceDb};
+use crate::source::{FileId, FileKind, Loc, SourceDb};
 use crate::syntax::{Node, NodeKind};
 
 const MARKER: &str = "repl-lint:ignore=";
@@ -29,6 +29,11 @@ pub struct Suppression {
 pub fn scan(sources: &SourceDb) -> Vec<Suppression> {
     let mut out = Vec::new();
     for (id, f) in sources.files() {
+        // A plan is written by Terraform: it holds no suppressions, and searching a large one
+        // would bring back the pages of its text that were released after loading.
+        if f.kind == Some(FileKind::Plan) {
+            continue;
+        }
         let path = f.path.to_string_lossy().to_ascii_lowercase();
         if !f.text.contains("repl-lint") {
             continue;

@@ -23,12 +23,11 @@ pub mod text;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::model::{InputError, Model};
-use crate::source::{FileId, FileKind, Loc, SourceDb};
+use crate::source::{FileId, FileKind, Loc, SourceDb, SourceText};
 
 /// What the user told us about the inputs.
 #[derive(Clone, Debug, Default)]
@@ -76,7 +75,7 @@ pub fn load(inputs: &[Input], options: &LoadOptions, db: &mut SourceDb) -> Model
         }
     }
     let mut units = without_repeats(units);
-    let texts: Vec<Option<Result<Arc<str>, text::ReadError>>> = units
+    let texts: Vec<Option<Result<SourceText, text::ReadError>>> = units
         .par_iter_mut()
         .map(|unit| match unit {
             discover::Unit::File { path, bytes } => Some(read(path, bytes.take())),
@@ -218,7 +217,7 @@ enum Step {
     Loaded(Box<Model>, fusion::UnitKind),
 }
 
-fn read(path: &Path, bytes: Option<Vec<u8>>) -> Result<Arc<str>, text::ReadError> {
+fn read(path: &Path, bytes: Option<Vec<u8>>) -> Result<SourceText, text::ReadError> {
     match bytes {
         Some(bytes) => text::decode_shared(bytes),
         None => text::read_shared(path),
@@ -246,7 +245,7 @@ fn unreadable_step(path: &Path, error: text::ReadError, db: &mut SourceDb) -> St
 
 fn add_file(
     path: &Path,
-    text: Result<Arc<str>, text::ReadError>,
+    text: Result<SourceText, text::ReadError>,
     options: &LoadOptions,
     db: &mut SourceDb,
     templates: &mut Vec<cfn::Pending>,
@@ -257,6 +256,7 @@ fn add_file(
     };
     let kind = text::sniff(path, &text);
     let file = db.add(path, text);
+    db.set_kind(file, kind);
     match kind {
         FileKind::CloudFormationJson | FileKind::CloudFormationYaml => {
             templates.push(cfn::Pending::file(file, path, db.text(file), kind, options));
@@ -302,7 +302,7 @@ pub fn load_text(
 /// A template of a CDK assembly, with the account and region its manifest gives.
 fn add_cfn_stack(
     path: &Path,
-    text: Result<Arc<str>, text::ReadError>,
+    text: Result<SourceText, text::ReadError>,
     stack: cfn::StackInfo,
     db: &mut SourceDb,
     templates: &mut Vec<cfn::Pending>,
@@ -316,6 +316,7 @@ fn add_cfn_stack(
         _ => FileKind::CloudFormationJson,
     };
     let file = db.add(path, text);
+    db.set_kind(file, kind);
     templates.push(cfn::Pending { file, kind, stack });
     Step::Loaded(Box::default(), fusion::UnitKind::Other)
 }

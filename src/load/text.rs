@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::source::FileKind;
+use crate::source::{FileKind, SourceText};
 
 /// Why a file is not text: the message, and for bytes that are not UTF-8 their lossy decoding
 /// with the offset of the first bad byte, so the error can point at it.
@@ -31,17 +31,31 @@ impl ReadError {
     }
 }
 
-/// Reads a file into the shared text that [`crate::source::SourceDb`] keeps, holding a large
-/// UTF-8 file once: read straight into its final buffer, with no byte vector and no `String` on
-/// the way (a 100 MB plan held three times was most of the peak memory). Files with a BOM, and
-/// files that change size while read, go through [`decode`].
+/// Files at least this large are mapped rather than read into the heap. Smaller ones are cheap to
+/// hold, and a mapping costs a system call and a region of address space each.
+pub const MAP_MIN_BYTES: u64 = 8 << 20;
+
+/// Reads a file into the text that [`crate::source::SourceDb`] keeps, holding a large UTF-8 file
+/// once: a file of [`MAP_MIN_BYTES`] or more is mapped ([`MappedText`]), a smaller one is read
+/// straight into its final buffer, with no byte vector and no `String` on the way (a 100 MB plan
+/// held three times was most of the peak memory). Files with a BOM, and files that change size
+/// while read, go through [`decode`].
 ///
 /// What is not a regular file is refused before it is opened: opening a named pipe blocks until
 /// someone writes to it.
-pub fn read_shared(path: &Path) -> Result<Arc<str>, ReadError> {
+pub fn read_shared(path: &Path) -> Result<SourceText, ReadError> {
+    read_shared_mapping_from(path, MAP_MIN_BYTES)
+}
+
+fn read_shared_mapping_from(path: &Path, map_min: u64) -> Result<SourceText, ReadError> {
     let io = |e: std::io::Error| ReadError::plain(format!("cannot read {}: {e}", path.display()));
     let size = readable_size(path).map_err(ReadError::plain)?;
     let mut file = std::fs::File::open(path).map_err(io)?;
+    if size >= map_min
+        && let Some(mapped) = MappedText::map(&file, size)?
+    {
+        return Ok(SourceText::mapped(mapped));
+    }
     if let Ok(len) = usize::try_from(size) {
         let mut buffer: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
         if let Some(bytes) = Arc::get_mut(&mut buffer)
@@ -49,20 +63,74 @@ pub fn read_shared(path: &Path) -> Result<Arc<str>, ReadError> {
             && file.read(&mut [0u8; 1]).map_err(io)? == 0
             && !has_bom(&buffer)
         {
-            return shared_utf8(buffer);
+            return shared_utf8(buffer).map(SourceText::from);
         }
     }
     decode_shared(std::fs::read(path).map_err(io)?)
 }
 
+/// The text of a large file, mapped read-only: after loading, [`MappedText::release_resident`]
+/// lets the kernel drop its pages from the process, and only the few a report reads come back
+/// (from the page cache). A heap copy would stay resident to the end of the run, when the model,
+/// the graph and the findings are at their largest.
+///
+/// The caveat of any mapping: the text is the file as it is on disk during the run. A file
+/// truncated by another process meanwhile (`terraform show -json tfplan > plan.json` run again)
+/// makes a later read of the lost pages fail with `SIGBUS`, which ends the run; a file rewritten
+/// in place may show its new bytes in snippets. Writing a new file and renaming it over the old
+/// one leaves the mapped file intact.
+pub struct MappedText {
+    map: memmap2::Mmap,
+}
+
+impl MappedText {
+    /// Maps `file`, whose size was `size` when checked. `None` when it is not plain UTF-8 of
+    /// that size (a BOM, or a file that changed meanwhile): [`decode`] reads those.
+    fn map(file: &std::fs::File, size: u64) -> Result<Option<MappedText>, ReadError> {
+        // SAFETY: the mapping is private and read-only, so nothing in this process writes to it;
+        // another process truncating or rewriting the file is the caveat documented on the type.
+        let Ok(map) = (unsafe { memmap2::MmapOptions::new().map_copy_read_only(file) }) else {
+            return Ok(None);
+        };
+        if u64::try_from(map.len()) != Ok(size) || has_bom(&map) {
+            return Ok(None);
+        }
+        if let Err(e) = std::str::from_utf8(&map) {
+            return Err(ReadError::decoding(&map, not_utf8(e)));
+        }
+        Ok(Some(MappedText { map }))
+    }
+
+    pub fn as_str(&self) -> &str {
+        // SAFETY: the bytes were checked to be UTF-8 when mapped, and the mapping is read-only.
+        unsafe { std::str::from_utf8_unchecked(&self.map) }
+    }
+
+    /// Drops the mapping's pages from the process's resident memory; reading them again faults
+    /// them back in from the page cache (or the disk).
+    pub fn release_resident(&self) {
+        #[cfg(unix)]
+        {
+            // SAFETY: MADV_DONTNEED on a private mapping discards the process's copy of the pages:
+            // pages it wrote to would revert to the file's bytes. This mapping is read-only and
+            // never written, so its contents stay those of the file (see the caveat above).
+            // Failing only leaves the pages resident.
+            let _ = unsafe {
+                self.map
+                    .unchecked_advise(memmap2::UncheckedAdvice::DontNeed)
+            };
+        }
+    }
+}
+
 /// Decodes owned bytes into shared text: UTF-8 without BOM reuses their buffer.
-pub fn decode_shared(bytes: Vec<u8>) -> Result<Arc<str>, ReadError> {
+pub fn decode_shared(bytes: Vec<u8>) -> Result<SourceText, ReadError> {
     if has_bom(&bytes) {
         return decode(&bytes)
-            .map(Arc::from)
+            .map(SourceText::from)
             .map_err(|m| ReadError::decoding(&bytes, m));
     }
-    String::from_utf8(bytes).map(Arc::from).map_err(|e| {
+    String::from_utf8(bytes).map(SourceText::from).map_err(|e| {
         let message = not_utf8(e.utf8_error());
         ReadError::decoding(e.as_bytes(), message)
     })
@@ -272,8 +340,20 @@ mod tests {
             let path = dir.join(format!("case-{i}"));
             std::fs::write(&path, bytes).unwrap();
             let as_text =
-                |r: Result<Arc<str>, ReadError>| r.map(|t| t.to_string()).map_err(|e| e.message);
+                |r: Result<SourceText, ReadError>| r.map(|t| t.to_string()).map_err(|e| e.message);
             assert_eq!(as_text(read_shared(&path)), decode(bytes), "case {i}");
+            let mapped = read_shared_mapping_from(&path, 1);
+            if let Ok(text) = &mapped {
+                assert_eq!(text.is_mapped(), !bytes.is_empty() && !has_bom(bytes));
+                text.release_resident();
+            }
+            assert_eq!(as_text(mapped), decode(bytes), "case {i} mapped");
+            let undecodable = |r: Result<SourceText, ReadError>| r.err().map(|e| e.undecodable);
+            assert_eq!(
+                undecodable(read_shared_mapping_from(&path, 1)),
+                undecodable(read_shared(&path)),
+                "case {i}"
+            );
             assert_eq!(
                 as_text(decode_shared(bytes.to_vec())),
                 decode(bytes),

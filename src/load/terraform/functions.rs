@@ -787,10 +787,9 @@ fn read_text(
     let bytes = crate::load::text::read_input(&path).map_err(|e| err(e, loc.clone()))?;
     let text = crate::load::text::decode(&bytes).map_err(|e| err(e, loc.clone()))?;
     let shown = Path::new(&p).to_path_buf();
-    let file = ev.db.borrow_mut().add(shown, text.clone());
-    ev.texts
-        .borrow_mut()
-        .insert(file, ev.db.borrow().get(file).text.clone());
+    let shared: std::sync::Arc<str> = text.as_str().into();
+    let file = ev.db.borrow_mut().add(shown, shared.clone());
+    ev.texts.borrow_mut().insert(file, shared);
     Ok((text, file))
 }
 

@@ -208,11 +208,11 @@ fn raw_var(ev: &Ev, root: &Rc<Inst>, name: &str, text: &str) -> Val {
         return Val::str(text, Loc::None);
     }
     // The text gets a file of its own so that spans inside it stay valid.
+    let shown: std::sync::Arc<str> = text.into();
     let file = ev
         .db
         .borrow_mut()
-        .add(format!("<variable {name}>"), text.to_string());
-    let shown = ev.db.borrow().get(file).text.clone();
+        .add(format!("<variable {name}>"), shown.clone());
     ev.texts.borrow_mut().insert(file, shown);
     match hcl_edit::parser::parse_expr(text) {
         Ok(e) => {

@@ -41,8 +41,8 @@ pub fn parse_file(path: &Path, db: &mut SourceDb, errors: &mut Vec<InputError>) 
             return None;
         }
     };
-    let file = db.add(path, text);
-    let text = db.get(file).text.clone();
+    let text: Arc<str> = text.into();
+    let file = db.add(path, text.clone());
     parse_text(file, text, errors)
 }
 
