@@ -242,6 +242,6 @@ pub fn report_policy_gap(
         .related(d.r.config.role.loc(), "the replication role of the other account")
         .help(format!("add this statement to the bucket policy:\n{}", allow_statement(g, d.role.arn.known(), &[action], &c.need.grant)))
         .resource(g.doc(id).address.as_str())
-        .discriminator(c.need.grant.as_str());
+        .discriminator(&*c.need.grant);
     }
 }

@@ -283,7 +283,7 @@ pub fn rcp_verdicts<'c>(cx: &'c Context<'_>) -> Vec<RcpVerdict<'c>> {
             p
         });
         let mut context = crate::iam::RequestContext::for_role_session(principal);
-        for (k, v) in &c.need.context {
+        for (k, v) in c.need.context.iter() {
             context.set_one(k, v.clone());
         }
         let request = crate::iam::Request {

@@ -88,7 +88,7 @@ impl Rule for KmsDstDecryptBucketKey {
                         (anchor, address, "the role's permissions policy")
                     }
                     Gap::ResourcePolicy => match grants::resource_policy_loc(g, c) {
-                        Some(loc) => (loc, c.need.grant.clone(), "the key policy"),
+                        Some(loc) => (loc, c.need.grant.to_string(), "the key policy"),
                         None => continue,
                     },
                     _ => continue,
@@ -102,7 +102,7 @@ impl Rule for KmsDstDecryptBucketKey {
                 let resource = if principal.is_some() {
                     "*"
                 } else {
-                    c.need.grant.as_str()
+                    &*c.need.grant
                 };
                 sink.report(
                     &loc,
