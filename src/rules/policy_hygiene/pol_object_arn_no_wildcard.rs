@@ -126,17 +126,12 @@ impl Rule for PolObjectArnNoWildcard {
                 .iter()
                 .filter(|st| st.effect == Some(Effect::Allow))
             {
-                let actions: Vec<&str> = OBJECT_ACTIONS
-                    .iter()
-                    .copied()
-                    .filter(|a| covers_action(st, a))
-                    .collect();
-                if actions.is_empty() {
-                    continue;
-                }
                 let Some(ResourceSpec::Resource(items)) = &st.resource else {
                     continue;
                 };
+                // The object actions the statement grants, matched only for statements with a
+                // suspicious item: most statements have none.
+                let mut granted: Option<Vec<&str>> = None;
                 for item in items {
                     let Some(bucket) = item
                         .text
@@ -152,6 +147,16 @@ impl Rule for PolObjectArnNoWildcard {
                         .iter()
                         .any(|o| o.text.starts_with(&item.text) && o.text.len() > item.text.len());
                     if covered {
+                        continue;
+                    }
+                    let actions = granted.get_or_insert_with(|| {
+                        OBJECT_ACTIONS
+                            .iter()
+                            .copied()
+                            .filter(|a| covers_action(st, a))
+                            .collect()
+                    });
+                    if actions.is_empty() {
                         continue;
                     }
                     sink.report(
