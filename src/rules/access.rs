@@ -528,7 +528,7 @@ pub fn gaps(g: &Graph<'_>, decision: &Decision) -> Vec<Gap> {
             if deny_depends_on_unknowable(g, by) {
                 vec![Gap::CannotTell("a Deny statement depends on condition keys whose values on replication requests are not known".into())]
             } else {
-                vec![Gap::Denied(by.clone())]
+                vec![Gap::Denied((**by).clone())]
             }
         }
         Decision::ImplicitDeny { missing } => missing
@@ -628,9 +628,12 @@ pub fn decide_with_action(g: &Graph<'_>, c: &Checked, action: &'static str) -> D
 /// Every need of every active rule whose role is in the input, decided once per run; ordered by
 /// replication configuration ([`super::Context::checked_of`] relies on it).
 pub fn check_all(g: &Graph<'_>) -> Vec<Checked> {
-    let mut out = Vec::new();
-    let mut accesses: std::collections::HashMap<usize, RoleAccess<'_>> =
-        std::collections::HashMap::new();
+    // At most 14 needs per rule (bucket, object reads with Object Lock, four writes, three key
+    // uses); reserved once, the untouched rest costs address space only, where growing moved
+    // every check several times.
+    let rules: usize = g.replications.iter().map(|v| v.rules.len()).sum();
+    let mut out = Vec::with_capacity(rules * 14);
+    let mut accesses: foldhash::HashMap<usize, RoleAccess<'_>> = foldhash::HashMap::default();
     for (ri, view) in g.replications.iter().enumerate() {
         let Some(role) = view.role.found() else {
             continue;
@@ -659,3 +662,4 @@ pub fn check_all(g: &Graph<'_>) -> Vec<Checked> {
     }
     out
 }
+

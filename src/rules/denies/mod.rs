@@ -198,7 +198,7 @@ pub fn blocked<'c>(cx: &'c Context<'_>, kind: Blocker) -> Vec<Blocked<'c>> {
 /// (`aws:PrincipalOrgID`), which the input cannot show; `deny-org-boundary` reports it.
 pub fn org_boundary_deny<'d>(g: &Graph<'_>, decision: &'d Decision) -> Option<&'d StatementRef> {
     let candidates: &[StatementRef] = match decision {
-        Decision::ExplicitDeny { by } => std::slice::from_ref(by),
+        Decision::ExplicitDeny { by } => std::slice::from_ref(&**by),
         Decision::Unknown { by, .. } => by,
         _ => return None,
     };
