@@ -662,4 +662,3 @@ pub fn check_all(g: &Graph<'_>) -> Vec<Checked> {
     }
     out
 }
-
