@@ -203,7 +203,7 @@ pub fn expand(pattern: &str) -> Vec<&'static ActionInfo> {
 pub fn covers_service(action: &str) -> bool {
     // Asked for every action item of every policy: a set of the services, built once, instead
     // of a scan of the catalogue's actions.
-    static SERVICES: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    static SERVICES: OnceLock<foldhash::HashSet<&'static str>> = OnceLock::new();
     let services = SERVICES.get_or_init(|| {
         catalogue()
             .actions

@@ -267,8 +267,8 @@ pub struct RcpVerdict<'c> {
 pub fn rcp_verdicts<'c>(cx: &'c Context<'_>) -> Vec<RcpVerdict<'c>> {
     let g = cx.graph;
     let mut out = Vec::new();
-    let mut principals: std::collections::HashMap<usize, crate::iam::Principal> =
-        std::collections::HashMap::new();
+    let mut principals: foldhash::HashMap<usize, crate::iam::Principal> =
+        foldhash::HashMap::default();
     for c in cx.checked() {
         let rcps = g.rcps_for(c.need.owner.as_deref());
         if rcps.is_empty() {

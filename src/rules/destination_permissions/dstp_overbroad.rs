@@ -73,8 +73,8 @@ impl Rule for DstpOverbroad {
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
         // Buckets that receive replicas and buckets that replicate, by index.
-        let mut receivers = std::collections::HashSet::new();
-        let mut senders = std::collections::HashSet::new();
+        let mut receivers = foldhash::HashSet::default();
+        let mut senders = foldhash::HashSet::default();
         for view in &g.replications {
             if let Link::Found(s) = view.source {
                 senders.insert(s);
@@ -87,8 +87,8 @@ impl Rule for DstpOverbroad {
         }
         // Source and destination buckets of every configuration using a role, by role, in
         // configuration order (a scan of all configurations per role was quadratic).
-        let mut buckets_by_role: std::collections::HashMap<usize, (Vec<usize>, Vec<usize>)> =
-            std::collections::HashMap::new();
+        let mut buckets_by_role: foldhash::HashMap<usize, (Vec<usize>, Vec<usize>)> =
+            foldhash::HashMap::default();
         for other in &g.replications {
             let Link::Found(role_index) = other.role else {
                 continue;
@@ -100,8 +100,8 @@ impl Rule for DstpOverbroad {
             destinations.extend(other.rules.iter().filter_map(|rv| rv.destination.found()));
         }
         let no_buckets = (Vec::new(), Vec::new());
-        let mut roles_done = std::collections::HashSet::new();
-        let mut reported = std::collections::HashSet::new();
+        let mut roles_done = foldhash::HashSet::default();
+        let mut reported = foldhash::HashSet::default();
         for view in &g.replications {
             let Link::Found(role_index) = view.role else {
                 continue;

@@ -132,7 +132,7 @@ impl Rule for KmsContextForm {
                 .discriminator(format!("{}|{}", c.need.action, c.need.grant));
         }
         // Allowed with the object ARN, but a Bucket Key makes S3 send the bucket ARN.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for c in cx.checked().iter().filter(|c| {
             matches!(c.need.side, Side::SourceKey | Side::DestinationKey) && c.decision.is_allow()
         }) {

@@ -198,7 +198,7 @@ pub(crate) fn of_kind<'c>(
     kind: Kind,
 ) -> Vec<(&'c Checked, NearMiss)> {
     let g = cx.graph;
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     cx.checked()
         .iter()
         .filter_map(|c| near_miss(g, c).map(|m| (c, m)))

@@ -4,7 +4,7 @@
 //! the permission rules (`srcp-*`, `dstp-*`, `kms-*`) stay silent about that need.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::graph::{DocId, Graph};
 use crate::iam::operators::{OpBase, SetQualifier};

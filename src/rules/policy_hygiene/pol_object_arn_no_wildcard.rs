@@ -110,7 +110,7 @@ impl Rule for PolObjectArnNoWildcard {
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
         // Destination bucket policies of cross-account rules are `xdst-object-resource`'s.
-        let xacct_policies: std::collections::HashSet<DocId> =
+        let xacct_policies: foldhash::HashSet<DocId> =
             crate::rules::cross_account::cross_account_destinations(g, |_| {})
                 .iter()
                 .filter_map(|d| d.policy)

@@ -1,4 +1,4 @@
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::graph::{DocId, DocOwner, RoleView};
 use crate::iam::{PrincipalSpec, PrincipalType, atom};
