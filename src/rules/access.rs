@@ -633,11 +633,24 @@ pub fn check_all(g: &Graph<'_>) -> Vec<Checked> {
     // every check several times.
     let rules: usize = g.replications.iter().map(|v| v.rules.len()).sum();
     let mut out = Vec::with_capacity(rules * 14);
+    // A role's side of the requests is built once and kept only while configurations using the
+    // role remain: large inputs have a role per configuration, and keeping every role's session
+    // context until the end held megabytes at the peak of the run.
+    let mut uses_left = vec![0u32; g.roles.len()];
+    for role in g.replications.iter().filter_map(|v| v.role.found()) {
+        if let Some(uses) = uses_left.get_mut(role) {
+            *uses += 1;
+        }
+    }
     let mut accesses: foldhash::HashMap<usize, RoleAccess<'_>> = foldhash::HashMap::default();
     for (ri, view) in g.replications.iter().enumerate() {
         let Some(role) = view.role.found() else {
             continue;
         };
+        let last_use = uses_left.get_mut(role).is_none_or(|uses| {
+            *uses = uses.saturating_sub(1);
+            *uses == 0
+        });
         for rule in 0..view.rules.len() {
             let Some(r) = g.rule_ref(ri, rule) else {
                 continue;
@@ -658,6 +671,9 @@ pub fn check_all(g: &Graph<'_>) -> Vec<Checked> {
                     decision,
                 });
             }
+        }
+        if last_use {
+            accesses.remove(&role);
         }
     }
     out

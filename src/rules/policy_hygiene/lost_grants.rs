@@ -3,8 +3,8 @@
 //! replication needs, the hygiene rule reports it (it points at the exact item to correct) and
 //! the permission rules (`srcp-*`, `dstp-*`, `kms-*`) stay silent about that need.
 
-use std::cell::RefCell;
 use foldhash::{HashMap, HashMapExt};
+use std::cell::RefCell;
 
 use crate::graph::{DocId, Graph};
 use crate::iam::operators::{OpBase, SetQualifier};
