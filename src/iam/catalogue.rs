@@ -257,6 +257,14 @@ pub fn resource_types_matching(action: &str, resource_glob: &str) -> Vec<&'stati
         .collect()
 }
 
+/// Whether a policy `Resource` glob can denote a resource of any type of `action`
+/// ([`resource_types_matching`] is not empty), without collecting the types.
+pub fn any_resource_type_matching(action: &str, resource_glob: &str) -> bool {
+    resource_types_of(action)
+        .iter()
+        .any(|r| glob_meets_template_cached(resource_glob, r.arn.as_str()))
+}
+
 thread_local! {
     /// Answers of `glob_meets_template` by template, then by the policy glob's shape. The policy
     /// rules ask about the same Resource for every action of a statement and again per need, and
