@@ -2,8 +2,7 @@
 //! as which role, with which replica keys, in which accounts. Reports draw it; the graph itself
 //! borrows the model and is dropped at the end of the run.
 
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 
 use crate::graph::{Graph, KeyLink, Link, Resolved};
 
@@ -79,162 +78,279 @@ fn account(r: &Resolved) -> Option<String> {
 }
 
 /// Node identity: a resource in the input by its address, anything else by its label.
-#[derive(PartialEq, Eq, Hash)]
-enum NodeKey {
-    Address(NodeKind, String),
-    Label(NodeKind, String),
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum NodeKey<'a> {
+    Address(NodeKind, &'a str),
+    Label(NodeKind, &'a str),
 }
 
-impl NodeKey {
-    fn of(node: &Node) -> NodeKey {
+impl<'a> NodeKey<'a> {
+    fn of(node: &'a Node) -> NodeKey<'a> {
         match &node.address {
-            Some(a) => NodeKey::Address(node.kind, a.clone()),
-            None => NodeKey::Label(node.kind, node.label.clone()),
+            Some(a) => NodeKey::Address(node.kind, a),
+            None => NodeKey::Label(node.kind, &node.label),
         }
     }
+}
+
+/// What makes two edges the same edge.
+type EdgeKey<'a> = (usize, usize, EdgeKind, &'a str, &'a str);
+
+fn edge_key(e: &Edge) -> EdgeKey<'_> {
+    (e.from, e.to, e.kind, &e.label, &e.replication)
 }
 
 /// Builds a [`Topology`] with lookups, so that thousands of replication rules take linear time.
-#[derive(Default)]
+/// The lookups hold hashes and indices into the topology (a chain per hash), not copies of
+/// the nodes' and edges' strings.
 struct Builder {
     topology: Topology,
-    nodes: HashMap<NodeKey, usize>,
-    edges: HashSet<Edge>,
+    hasher: foldhash::fast::RandomState,
+    /// Hash of a node's key → the last node with that hash; `node_chain[i]` the one before.
+    nodes: foldhash::HashMap<u64, usize>,
+    node_chain: Vec<Option<usize>>,
+    edges: foldhash::HashMap<u64, usize>,
+    edge_chain: Vec<Option<usize>>,
 }
 
 impl Builder {
-    fn node(&mut self, node: Node) -> usize {
-        let nodes = &mut self.topology.nodes;
-        match self.nodes.entry(NodeKey::of(&node)) {
-            Entry::Occupied(known) => {
-                let i = *known.get();
-                if let Some(existing) = nodes.get_mut(i)
-                    && existing.account.is_none()
-                {
-                    existing.account = node.account;
-                }
-                i
-            }
-            Entry::Vacant(slot) => {
-                nodes.push(node);
-                *slot.insert(nodes.len() - 1)
-            }
+    fn with_capacity(rules: usize) -> Builder {
+        Builder {
+            topology: Topology {
+                nodes: Vec::with_capacity(rules * 2),
+                edges: Vec::with_capacity(rules * 3),
+            },
+            hasher: foldhash::fast::RandomState::default(),
+            nodes: foldhash::HashMap::with_capacity_and_hasher(rules * 2, Default::default()),
+            node_chain: Vec::with_capacity(rules * 2),
+            edges: foldhash::HashMap::with_capacity_and_hasher(rules * 3, Default::default()),
+            edge_chain: Vec::with_capacity(rules * 3),
         }
     }
 
-    fn edge(&mut self, edge: Edge) {
-        if self.edges.insert(edge.clone()) {
-            self.topology.edges.push(edge);
+    /// The node with `key`, if there is one.
+    fn find_node(&self, key: NodeKey<'_>) -> Option<usize> {
+        let mut next = self.nodes.get(&self.hasher.hash_one(key)).copied();
+        while let Some(i) = next {
+            let node = self.topology.nodes.get(i)?;
+            if NodeKey::of(node) == key {
+                return Some(i);
+            }
+            next = self.node_chain.get(i).copied().flatten();
         }
+        None
+    }
+
+    /// The index of the node with `key`, made by `make` when new. A known node without an
+    /// account takes `account`.
+    fn node(
+        &mut self,
+        key: NodeKey<'_>,
+        account: Option<String>,
+        make: impl FnOnce(Option<String>) -> Node,
+    ) -> usize {
+        if let Some(i) = self.find_node(key) {
+            if let Some(existing) = self.topology.nodes.get_mut(i)
+                && existing.account.is_none()
+            {
+                existing.account = account;
+            }
+            return i;
+        }
+        let node = make(account);
+        let hash = self.hasher.hash_one(NodeKey::of(&node));
+        let i = self.topology.nodes.len();
+        self.topology.nodes.push(node);
+        self.node_chain.push(self.nodes.insert(hash, i));
+        i
+    }
+
+    fn edge(&mut self, edge: Edge) {
+        let hash = self.hasher.hash_one(edge_key(&edge));
+        let mut next = self.edges.get(&hash).copied();
+        while let Some(i) = next {
+            if self
+                .topology
+                .edges
+                .get(i)
+                .is_some_and(|e| edge_key(e) == edge_key(&edge))
+            {
+                return;
+            }
+            next = self.edge_chain.get(i).copied().flatten();
+        }
+        let i = self.topology.edges.len();
+        self.topology.edges.push(edge);
+        self.edge_chain.push(self.edges.insert(hash, i));
     }
 }
 
 impl Topology {
     pub fn from_graph(g: &Graph<'_>) -> Topology {
-        let mut t = Builder::default();
+        let rules = g.replications.iter().map(|v| v.rules.len()).sum();
+        let mut t = Builder::with_capacity(rules);
         for r in g.each_rule() {
-            let replication = r.address().to_string();
+            let replication = r.address();
+            let src_account = account(&r.source_account());
             let src = match r.source() {
-                Some(b) => Node {
-                    kind: NodeKind::Bucket,
-                    label: g.bucket_text(b),
-                    address: Some(b.address().to_string()),
-                    account: account(&r.source_account()),
-                    parts: bucket_parts(g, b),
-                },
-                None => Node {
-                    kind: NodeKind::Bucket,
-                    label: g.display(
-                        &g.resolver
+                Some(b) => t.node(
+                    NodeKey::Address(NodeKind::Bucket, b.address()),
+                    src_account,
+                    |account| Node {
+                        kind: NodeKind::Bucket,
+                        label: g.bucket_text(b),
+                        address: Some(b.address().to_string()),
+                        account,
+                        parts: bucket_parts(g, b),
+                    },
+                ),
+                None => {
+                    let label = g.display(
+                        g.resolver
                             .resolve(&r.config.source)
                             .known()
-                            .map_or_else(|| "source bucket".to_string(), str::to_string),
-                    ),
-                    address: None,
-                    account: account(&r.source_account()),
-                    parts: Vec::new(),
-                },
+                            .unwrap_or("source bucket"),
+                    );
+                    t.node(
+                        NodeKey::Label(NodeKind::Bucket, &label),
+                        src_account,
+                        |account| Node {
+                            kind: NodeKind::Bucket,
+                            label: label.clone(),
+                            address: None,
+                            account,
+                            parts: Vec::new(),
+                        },
+                    )
+                }
             };
-            let src = t.node(src);
-            let dst = t.node(Node {
-                kind: NodeKind::Bucket,
-                label: r.destination_text(),
-                address: r.destination().map(|b| b.address().to_string()),
-                account: account(&r.destination_account()),
-                parts: r
-                    .destination()
-                    .map(|b| bucket_parts(g, b))
-                    .unwrap_or_default(),
-            });
+            let dst_account = account(&r.destination_account());
+            let dst = match r.destination() {
+                Some(b) => t.node(
+                    NodeKey::Address(NodeKind::Bucket, b.address()),
+                    dst_account,
+                    |account| Node {
+                        kind: NodeKind::Bucket,
+                        label: r.destination_text(),
+                        address: Some(b.address().to_string()),
+                        account,
+                        parts: bucket_parts(g, b),
+                    },
+                ),
+                None => {
+                    let label = r.destination_text();
+                    t.node(
+                        NodeKey::Label(NodeKind::Bucket, &label),
+                        dst_account,
+                        |account| Node {
+                            kind: NodeKind::Bucket,
+                            label: label.clone(),
+                            address: None,
+                            account,
+                            parts: Vec::new(),
+                        },
+                    )
+                }
+            };
             t.edge(Edge {
                 from: src,
                 to: dst,
                 kind: EdgeKind::Replicates,
                 label: r.key(),
-                replication: replication.clone(),
+                replication: replication.to_string(),
             });
             let role = match &r.view.role {
-                Link::Found(i) => Some(Node {
-                    kind: NodeKind::Role,
-                    label: g.roles[*i].name.known().map_or_else(
-                        || g.model.roles[*i].origin.address.clone(),
-                        |n| g.display(n),
-                    ),
-                    address: Some(g.model.roles[*i].origin.address.clone()),
-                    account: account(&g.roles[*i].account),
-                    parts: Vec::new(),
-                }),
-                Link::External(text) => Some(Node {
-                    kind: NodeKind::Role,
-                    label: g.display(text),
-                    address: None,
-                    account: crate::model::arn::account_of(text).map(str::to_string),
-                    parts: Vec::new(),
-                }),
+                Link::Found(i) => {
+                    let address = g.model.roles[*i].origin.address.as_str();
+                    Some(t.node(
+                        NodeKey::Address(NodeKind::Role, address),
+                        account(&g.roles[*i].account),
+                        |account| {
+                            Node {
+                                kind: NodeKind::Role,
+                                label: g.roles[*i]
+                                    .name
+                                    .known()
+                                    .map_or_else(|| address.to_string(), |n| g.display(n)),
+                                address: Some(address.to_string()),
+                                account,
+                                parts: Vec::new(),
+                            }
+                        },
+                    ))
+                }
+                Link::External(text) => {
+                    let label = g.display(text);
+                    Some(t.node(
+                        NodeKey::Label(NodeKind::Role, &label),
+                        crate::model::arn::account_of(text).map(str::to_string),
+                        |account| Node {
+                            kind: NodeKind::Role,
+                            label: label.clone(),
+                            address: None,
+                            account,
+                            parts: Vec::new(),
+                        },
+                    ))
+                }
                 _ => None,
             };
             if let Some(role) = role {
-                let role = t.node(role);
                 t.edge(Edge {
                     from: role,
                     to: src,
                     kind: EdgeKind::RoleOf,
                     label: String::new(),
-                    replication: replication.clone(),
+                    replication: replication.to_string(),
                 });
             }
             let key = match &r.rule_view.replica_key {
-                KeyLink::Found(k) => Some(Node {
-                    kind: NodeKind::Key,
-                    label: g.keys[*k]
-                        .arn
-                        .known()
-                        .map_or_else(|| g.model.keys[*k].origin.address.clone(), |a| g.display(a)),
-                    address: Some(g.model.keys[*k].origin.address.clone()),
-                    account: account(&g.keys[*k].account),
-                    parts: g.keys[*k]
-                        .policy_origin
-                        .iter()
-                        .map(|o| o.address.clone())
-                        .collect(),
-                }),
-                KeyLink::External(text) | KeyLink::AwsManaged(text) => Some(Node {
-                    kind: NodeKind::Key,
-                    label: g.display(text),
-                    address: None,
-                    account: crate::model::arn::account_of(text).map(str::to_string),
-                    parts: Vec::new(),
-                }),
+                KeyLink::Found(k) => {
+                    let address = g.model.keys[*k].origin.address.as_str();
+                    Some(t.node(
+                        NodeKey::Address(NodeKind::Key, address),
+                        account(&g.keys[*k].account),
+                        |account| {
+                            Node {
+                                kind: NodeKind::Key,
+                                label: g.keys[*k]
+                                    .arn
+                                    .known()
+                                    .map_or_else(|| address.to_string(), |a| g.display(a)),
+                                address: Some(address.to_string()),
+                                account,
+                                parts: g.keys[*k]
+                                    .policy_origin
+                                    .iter()
+                                    .map(|o| o.address.clone())
+                                    .collect(),
+                            }
+                        },
+                    ))
+                }
+                KeyLink::External(text) | KeyLink::AwsManaged(text) => {
+                    let label = g.display(text);
+                    Some(t.node(
+                        NodeKey::Label(NodeKind::Key, &label),
+                        crate::model::arn::account_of(text).map(str::to_string),
+                        |account| Node {
+                            kind: NodeKind::Key,
+                            label: label.clone(),
+                            address: None,
+                            account,
+                            parts: Vec::new(),
+                        },
+                    ))
+                }
                 KeyLink::Unknown(_) | KeyLink::Absent => None,
             };
             if let Some(key) = key {
-                let key = t.node(key);
                 t.edge(Edge {
                     from: dst,
                     to: key,
                     kind: EdgeKind::ReplicaKey,
                     label: String::new(),
-                    replication,
+                    replication: replication.to_string(),
                 });
             }
         }

@@ -64,7 +64,7 @@ pub struct DocEntry<'m> {
 
 impl<'m> Graph<'m> {
     /// Registers a document (once per document, however many roles share it).
-    pub fn add_doc(&mut self, doc: &'m PolicyDoc, owner: DocOwner, address: String) -> DocId {
+    pub fn add_doc(&mut self, doc: &'m PolicyDoc, owner: DocOwner, address: &str) -> DocId {
         let key = (std::ptr::from_ref(doc) as usize, owner);
         if let Some(&id) = self.doc_index.get(&key) {
             return id;
@@ -81,7 +81,7 @@ impl<'m> Graph<'m> {
         self.docs.push(DocEntry {
             doc,
             owner,
-            address,
+            address: address.to_string(),
             state,
         });
         self.doc_index.insert(key, id);
@@ -191,7 +191,7 @@ pub(super) fn collect_unowned(g: &mut Graph<'_>) {
         if attached.contains(&i) {
             continue;
         }
-        g.add_doc(&d.document, DocOwner::Unattached, d.origin.address.clone());
+        g.add_doc(&d.document, DocOwner::Unattached, &d.origin.address);
     }
     for p in &model.org_policies {
         let owner = if super::org::is_rcp(p) {
@@ -199,7 +199,7 @@ pub(super) fn collect_unowned(g: &mut Graph<'_>) {
         } else {
             DocOwner::Scp
         };
-        g.add_doc(&p.document, owner, p.origin.address.clone());
+        g.add_doc(&p.document, owner, &p.origin.address);
     }
     for s in &model.standalone_policies {
         let owner = match s.kind {
@@ -208,6 +208,6 @@ pub(super) fn collect_unowned(g: &mut Graph<'_>) {
             crate::model::DocKind::Bucket => DocOwner::BucketPolicy,
             crate::model::DocKind::Key => DocOwner::KeyPolicy,
         };
-        g.add_doc(&s.document, owner, s.origin.address.clone());
+        g.add_doc(&s.document, owner, &s.origin.address);
     }
 }

@@ -12,7 +12,7 @@ mod resolve;
 mod views;
 mod walk;
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 
@@ -97,22 +97,35 @@ pub struct Graph<'m> {
 impl<'m> Graph<'m> {
     pub fn build(model: &'m Model) -> Graph<'m> {
         let resolver = Resolver::new(model);
+        // Documents: about one per role, bucket policy and key policy, plus attachments.
+        let docs = model.roles.len() * 2
+            + model.buckets.len()
+            + model.keys.len()
+            + model.managed_policies.len()
+            + model.role_policy_attachments.len()
+            + model.documents.len();
+        let rules: usize = model.replications.iter().map(|r| r.rules.len()).sum();
         let mut g = Graph {
             model,
             resolver,
-            buckets: Vec::new(),
-            roles: Vec::new(),
-            keys: Vec::new(),
-            replications: Vec::new(),
-            docs: Vec::new(),
-            topology: StableDiGraph::new(),
-            nodes: HashMap::new(),
-            bucket_by_name: HashMap::new(),
-            role_by_arn: HashMap::new(),
-            key_by_name: HashMap::new(),
-            policy_by_arn: HashMap::new(),
-            doc_index: HashMap::new(),
-            statement_index: HashMap::new(),
+            buckets: Vec::with_capacity(model.buckets.len()),
+            roles: Vec::with_capacity(model.roles.len()),
+            keys: Vec::with_capacity(model.keys.len()),
+            replications: Vec::with_capacity(model.replications.len()),
+            docs: Vec::with_capacity(docs),
+            topology: StableDiGraph::with_capacity(
+                model.replications.len() + model.buckets.len() + model.roles.len(),
+                model.replications.len() * 2 + rules * 2,
+            ),
+            nodes: HashMap::with_capacity(
+                model.replications.len() + model.buckets.len() + model.roles.len(),
+            ),
+            bucket_by_name: HashMap::with_capacity(model.buckets.len()),
+            role_by_arn: HashMap::with_capacity(model.roles.len() * 2),
+            key_by_name: HashMap::with_capacity(model.keys.len() * 3),
+            policy_by_arn: HashMap::with_capacity(model.managed_policies.len()),
+            doc_index: HashMap::with_capacity(docs),
+            statement_index: HashMap::with_capacity(docs * 2),
             default_key_policies: HashMap::new(),
             scp_targets: Vec::new(),
             rcp_targets: Vec::new(),

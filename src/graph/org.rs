@@ -142,7 +142,7 @@ pub(super) fn collect_scps(g: &mut Graph<'_>) {
         if !is_scp {
             continue;
         }
-        let doc = g.add_doc(&p.document, super::DocOwner::Scp, p.origin.address.clone());
+        let doc = g.add_doc(&p.document, super::DocOwner::Scp, &p.origin.address);
         for t in &p.targets {
             if let Resolved::Known(target) = g.resolver.resolve(t) {
                 attach(target, doc, &mut targets);
@@ -171,7 +171,7 @@ pub(super) fn collect_scps(g: &mut Graph<'_>) {
         let doc = g.add_doc(
             &model.org_policies[p].document,
             super::DocOwner::Scp,
-            model.org_policies[p].origin.address.clone(),
+            &model.org_policies[p].origin.address,
         );
         if let Resolved::Known(target) = g.resolver.resolve(&a.target) {
             attach(target, doc, &mut targets);
@@ -218,7 +218,7 @@ pub(super) fn collect_rcps(g: &mut Graph<'_>) {
             None => targets.push((target, vec![doc])),
         };
     for p in model.org_policies.iter().filter(|p| is_rcp(p)) {
-        let doc = g.add_doc(&p.document, super::DocOwner::Rcp, p.origin.address.clone());
+        let doc = g.add_doc(&p.document, super::DocOwner::Rcp, &p.origin.address);
         for t in &p.targets {
             if let Resolved::Known(target) = g.resolver.resolve(t) {
                 attach(target, doc);
@@ -244,7 +244,7 @@ pub(super) fn collect_rcps(g: &mut Graph<'_>) {
         if !is_rcp(p) {
             continue;
         }
-        let doc = g.add_doc(&p.document, super::DocOwner::Rcp, p.origin.address.clone());
+        let doc = g.add_doc(&p.document, super::DocOwner::Rcp, &p.origin.address);
         if let Resolved::Known(target) = g.resolver.resolve(&a.target) {
             attach(target, doc);
         }

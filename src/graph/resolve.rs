@@ -1,7 +1,7 @@
 //! Resolving model values: references to resources, templates, derived ARNs.
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::cell::Cell;
-use std::collections::HashMap;
 
 use crate::model::{Model, Value, arn};
 use crate::source::Loc;
@@ -95,7 +95,16 @@ fn strip_instance_key(address: &str) -> Option<String> {
 
 impl<'m> Resolver<'m> {
     pub fn new(model: &'m Model) -> Resolver<'m> {
-        let mut by_address = HashMap::new();
+        let entities = model.buckets.len()
+            + model.roles.len()
+            + model.keys.len()
+            + model.aliases.len()
+            + model.managed_policies.len()
+            + model.org_policies.len()
+            + model.documents.len()
+            + model.replications.len()
+            + model.bucket_settings.len();
+        let mut by_address = HashMap::with_capacity(entities);
         let mut by_base_address: HashMap<String, Option<Entity>> = HashMap::new();
         let mut add = |address: &'m str, e: Entity| {
             by_address.insert(address, e);
@@ -132,11 +141,8 @@ impl<'m> Resolver<'m> {
             add(&d.origin.address, Entity::Document(i));
         }
         // A legacy inline replication block shares its bucket's address: the address names the bucket.
-        let bucket_addresses: std::collections::HashSet<&str> = model
-            .buckets
-            .iter()
-            .map(|b| b.origin.address.as_str())
-            .collect();
+        let mut bucket_addresses: HashSet<&str> = HashSet::with_capacity(model.buckets.len());
+        bucket_addresses.extend(model.buckets.iter().map(|b| b.origin.address.as_str()));
         for (i, r) in model.replications.iter().enumerate() {
             if !bucket_addresses.contains(r.origin.address.as_str()) {
                 add(&r.origin.address, Entity::Replication(i));

@@ -149,7 +149,7 @@ fn merge_settings<'m>(
         view.lifecycle = Some((lifecycle, origin));
     }
     if let Some(doc) = &s.policy {
-        let id = g.add_doc(doc, DocOwner::BucketPolicy, owner.to_string());
+        let id = g.add_doc(doc, DocOwner::BucketPolicy, owner);
         view.policy = Some(id);
         view.policy_origin = Some(origin);
     }
@@ -165,7 +165,7 @@ pub(super) fn build_buckets(g: &mut Graph<'_>) {
             _ => {
                 // A policy for a bucket outside the input still gets its hygiene checked.
                 if let Some(doc) = &s.settings.policy {
-                    g.add_doc(doc, DocOwner::BucketPolicy, s.origin.address.clone());
+                    g.add_doc(doc, DocOwner::BucketPolicy, &s.origin.address);
                 }
             }
         }
@@ -252,7 +252,7 @@ pub(super) fn build_keys(g: &mut Graph<'_>) {
         let policy = k
             .policy
             .as_ref()
-            .map(|doc| g.add_doc(doc, DocOwner::KeyPolicy, k.origin.address.clone()));
+            .map(|doc| g.add_doc(doc, DocOwner::KeyPolicy, &k.origin.address));
         g.keys.push(KeyView {
             index: i,
             arn,
@@ -263,7 +263,7 @@ pub(super) fn build_keys(g: &mut Graph<'_>) {
         });
     }
     for kp in &model.key_policies {
-        let owner = kp.origin.address.clone();
+        let owner = kp.origin.address.as_str();
         let id = g.add_doc(&kp.policy, DocOwner::KeyPolicy, owner);
         if let KeyLink::Found(k) = g.key_by_value(&kp.key) {
             g.keys[k].policy = Some(id);
@@ -281,15 +281,15 @@ pub(super) fn build_roles(g: &mut Graph<'_>) {
             &arn,
             crate::model::arn::account_of,
         );
-        let owner = r.origin.address.clone();
+        let owner = r.origin.address.as_str();
         let trust = r
             .trust
             .as_ref()
-            .map(|d| g.add_doc(d, DocOwner::Trust, owner.clone()));
+            .map(|d| g.add_doc(d, DocOwner::Trust, owner));
         let identity = r
             .inline_policies
             .iter()
-            .map(|d| g.add_doc(d, DocOwner::Identity, owner.clone()))
+            .map(|d| g.add_doc(d, DocOwner::Identity, owner))
             .collect();
         let mut view = RoleView {
             index: i,
@@ -313,7 +313,7 @@ pub(super) fn build_roles(g: &mut Graph<'_>) {
                     Link::Found(g.add_doc(
                         doc,
                         DocOwner::Boundary,
-                        model.managed_policies[p].origin.address.clone(),
+                        &model.managed_policies[p].origin.address,
                     ))
                 }
                 other => match other {
@@ -334,7 +334,7 @@ pub(super) fn build_roles(g: &mut Graph<'_>) {
             let mut view = std::mem::replace(&mut g.roles[ri], empty_role(ri));
             match &a.policy {
                 AttachedPolicy::Inline(doc) => {
-                    let id = g.add_doc(doc, DocOwner::Identity, a.origin.address.clone());
+                    let id = g.add_doc(doc, DocOwner::Identity, &a.origin.address);
                     view.identity.push(id);
                 }
                 AttachedPolicy::Managed(arn) => attach_managed(g, &mut view, arn),
@@ -350,7 +350,7 @@ pub(super) fn build_roles(g: &mut Graph<'_>) {
             let id = g.add_doc(
                 &p.document,
                 DocOwner::Identity,
-                model.managed_policies[pi].origin.address.clone(),
+                &model.managed_policies[pi].origin.address,
             );
             g.roles[ri].identity.push(id);
         }
@@ -391,7 +391,7 @@ fn attach_managed(g: &mut Graph<'_>, view: &mut RoleView, arn: &Value<String>) {
     match managed_policy_by_value(g, arn) {
         Link::Found(p) => {
             let mp = &g.model.managed_policies[p];
-            let id = g.add_doc(&mp.document, DocOwner::Identity, mp.origin.address.clone());
+            let id = g.add_doc(&mp.document, DocOwner::Identity, &mp.origin.address);
             if !view.identity.contains(&id) {
                 view.identity.push(id);
             }

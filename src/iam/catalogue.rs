@@ -4,7 +4,9 @@
 //! `data/ATTRIBUTION.md`) and embedded, so lookups never need the network.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -170,9 +172,21 @@ fn build(text: &str) -> Result<Catalogue, serde_json::Error> {
 /// The action with this name, ignoring case (`S3:REPLICATEOBJECT` finds `s3:ReplicateObject`).
 pub fn lookup(action: &str) -> Option<&'static ActionInfo> {
     let c = catalogue();
-    c.by_lower
-        .get(&action.to_ascii_lowercase())
-        .and_then(|&i| c.actions.get(i))
+    // Asked for every action item of every policy: short names are lowered on the stack.
+    let mut buffer = [0u8; 64];
+    let lower = match buffer.get_mut(..action.len()) {
+        Some(slot) => {
+            slot.copy_from_slice(action.as_bytes());
+            slot.make_ascii_lowercase();
+            std::str::from_utf8(slot).ok()
+        }
+        None => None,
+    };
+    let index = match lower {
+        Some(lower) => c.by_lower.get(lower),
+        None => c.by_lower.get(&action.to_ascii_lowercase()),
+    };
+    index.and_then(|&i| c.actions.get(i))
 }
 
 /// Every known action a policy pattern (`s3:Replicate*`) certainly matches. Atoms match nothing
@@ -189,7 +203,7 @@ pub fn expand(pattern: &str) -> Vec<&'static ActionInfo> {
 pub fn covers_service(action: &str) -> bool {
     // Asked for every action item of every policy: a set of the services, built once, instead
     // of a scan of the catalogue's actions.
-    static SERVICES: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    static SERVICES: OnceLock<foldhash::HashSet<&'static str>> = OnceLock::new();
     let services = SERVICES.get_or_init(|| {
         catalogue()
             .actions
@@ -243,23 +257,81 @@ pub fn resource_types_matching(action: &str, resource_glob: &str) -> Vec<&'stati
         .collect()
 }
 
+/// Whether a policy `Resource` glob can denote a resource of any type of `action`
+/// ([`resource_types_matching`] is not empty), without collecting the types.
+pub fn any_resource_type_matching(action: &str, resource_glob: &str) -> bool {
+    resource_types_of(action)
+        .iter()
+        .any(|r| glob_meets_template_cached(resource_glob, r.arn.as_str()))
+}
+
 thread_local! {
-    /// Answers of `glob_meets_template` by template, then policy glob. The policy rules ask
-    /// about the same Resource for every action of a statement and again per need, and the
-    /// intersection is a quadratic walk: on large inputs it was a tenth of the run.
-    static MEETS: RefCell<HashMap<&'static str, HashMap<Box<str>, bool>>> =
-        RefCell::new(HashMap::new());
+    /// Answers of `glob_meets_template` by template, then by the policy glob's shape. The policy
+    /// rules ask about the same Resource for every action of a statement and again per need, and
+    /// the intersection is a quadratic walk: on large inputs it was a tenth of the run.
+    static MEETS: RefCell<HashMap<&'static str, TemplateAnswers>> = RefCell::new(HashMap::new());
+}
+
+/// The answers for one ARN template, by glob shape (see [`glob_shape`]).
+struct TemplateAnswers {
+    /// ASCII characters that the template writes literally, plus `:` and `/` (the characters
+    /// its placeholders may exclude).
+    distinguished: [bool; 128],
+    by_shape: HashMap<Box<str>, bool>,
+}
+
+impl TemplateAnswers {
+    fn new(template: &str) -> TemplateAnswers {
+        let mut distinguished = [false; 128];
+        let literals = super::intersect::template_literals(template);
+        for c in [':', '/'].into_iter().chain(literals) {
+            if let Some(slot) = distinguished.get_mut(c as usize) {
+                *slot = true;
+            }
+        }
+        TemplateAnswers {
+            distinguished,
+            by_shape: HashMap::new(),
+        }
+    }
+}
+
+/// The glob with every run of ordinary characters collapsed into one `\u{1}`, so that globs
+/// naming different buckets of one form share an answer. Sound for a plain glob: a character
+/// that the template never writes and that no placeholder excludes can only be absorbed by a
+/// placeholder, and a placeholder absorbing one such character absorbs any run of them.
+/// `None` outside ASCII (atoms are not ASCII), where the glob is its own key.
+fn glob_shape(glob: &str, distinguished: &[bool; 128]) -> Option<String> {
+    const ORDINARY: char = '\u{1}';
+    if !glob.is_ascii() || distinguished[ORDINARY as usize] {
+        return None;
+    }
+    let mut shape = String::with_capacity(glob.len());
+    for b in glob.bytes() {
+        let keep =
+            matches!(b, b'*' | b'?') || distinguished.get(usize::from(b)).copied().unwrap_or(true);
+        if keep {
+            shape.push(char::from(b));
+        } else if !shape.ends_with(ORDINARY) {
+            shape.push(ORDINARY);
+        }
+    }
+    Some(shape)
 }
 
 fn glob_meets_template_cached(resource_glob: &str, template: &'static str) -> bool {
     MEETS.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let by_glob = cache.entry(template).or_default();
-        if let Some(&known) = by_glob.get(resource_glob) {
+        let answers = cache
+            .entry(template)
+            .or_insert_with(|| TemplateAnswers::new(template));
+        let shape = glob_shape(resource_glob, &answers.distinguished);
+        let key = shape.as_deref().unwrap_or(resource_glob);
+        if let Some(&known) = answers.by_shape.get(key) {
             return known;
         }
-        let meets = super::intersect::glob_meets_template(resource_glob, template);
-        by_glob.insert(resource_glob.into(), meets);
+        let meets = super::intersect::glob_meets_template(key, template);
+        answers.by_shape.insert(key.into(), meets);
         meets
     })
 }
@@ -362,6 +434,25 @@ pub const GLOBAL_CONDITION_KEYS: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The cache answers by glob shape exactly what the intersection answers for the glob.
+        #[test]
+        fn cached_answers_by_shape_are_exact(
+            resource in "(arn:aws:(s3|kms|iam):[a-z0-9-]{0,3}:[0-9]{0,2}:)?[a-z0-9:/*?.$}{-]{0,16}"
+        ) {
+            for action in ["s3:ReplicateObject", "s3:ListBucket", "kms:Decrypt", "iam:PassRole"] {
+                for r in resource_types_of(action) {
+                    let template: &'static str = r.arn.as_str();
+                    proptest::prop_assert_eq!(
+                        glob_meets_template_cached(&resource, template),
+                        super::super::intersect::glob_meets_template(&resource, template),
+                        "{} against {}", resource, template
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn embedded_file_parses() {

@@ -106,7 +106,8 @@ pub enum Decision {
         missing: Vec<Slot>,
     },
     ExplicitDeny {
-        by: StatementRef,
+        /// Boxed: the rare case, and every check of a large input holds a decision.
+        by: Box<StatementRef>,
     },
     /// The outcome depends on values or documents not known before apply.
     Unknown {
@@ -344,7 +345,9 @@ pub fn evaluate(req: &Request<'_>, policies: &PolicyContext<'_>) -> Decision {
     if deny.m == Match::Yes
         && let Some(by) = deny.by.first()
     {
-        return Decision::ExplicitDeny { by: by.clone() };
+        return Decision::ExplicitDeny {
+            by: Box::new(by.clone()),
+        };
     }
     match (deny.m, allowed.m) {
         (_, Match::No) => {

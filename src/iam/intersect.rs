@@ -54,6 +54,16 @@ fn template_units(template: &str) -> Vec<U> {
     out
 }
 
+/// The characters an ARN template writes literally (outside its placeholders).
+pub fn template_literals(template: &str) -> impl Iterator<Item = char> {
+    template_units(template)
+        .into_iter()
+        .filter_map(|u| match u {
+            U::Char(c) => Some(c),
+            _ => None,
+        })
+}
+
 /// Whether some string matches both a policy glob and an ARN template (case-sensitive).
 pub fn glob_meets_template(policy_glob: &str, arn_template: &str) -> bool {
     units_intersect(&policy_units(policy_glob), &template_units(arn_template))

@@ -1,5 +1,7 @@
 //! The request being authorized: who, what, on which resource, with which context keys.
 
+use std::sync::Arc;
+
 use super::atom;
 
 /// The caller. For replication this is the session of the replication role.
@@ -111,7 +113,8 @@ fn strip_atoms(text: &str) -> String {
 /// Request context keys. Key names compare ignoring ASCII case; values keep their case.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RequestContext {
-    entries: Vec<(String, Vec<String>)>,
+    /// Shared, so that the many requests of one session copy the session's keys cheaply.
+    entries: Vec<(Arc<str>, Arc<[String]>)>,
 }
 
 impl RequestContext {
@@ -125,14 +128,14 @@ impl RequestContext {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let values: Vec<String> = values.into_iter().map(Into::into).collect();
+        let values: Arc<[String]> = values.into_iter().map(Into::into).collect();
         match self
             .entries
             .iter_mut()
             .find(|(k, _)| k.eq_ignore_ascii_case(key))
         {
             Some(entry) => entry.1 = values,
-            None => self.entries.push((key.to_string(), values)),
+            None => self.entries.push((key.into(), values)),
         }
     }
 
@@ -144,7 +147,7 @@ impl RequestContext {
         self.entries
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.as_slice())
+            .map(|(_, v)| &**v)
     }
 
     pub fn contains(&self, key: &str) -> bool {
@@ -156,7 +159,7 @@ impl RequestContext {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+        self.entries.iter().map(|(k, v)| (&**k, &**v))
     }
 
     /// The keys AWS derives from a role-session caller (replication-rules.md §2.5). Values we

@@ -16,6 +16,12 @@ use crate::iam::{
 };
 use crate::source::Loc;
 
+use std::sync::Arc;
+
+/// Text shared by the needs of one replication rule (the same ARN, owner and context serve
+/// several actions): a check holds a counted reference, not its own copy.
+pub type Shared = Arc<str>;
+
 /// Where a requirement applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
@@ -32,15 +38,32 @@ pub struct Need {
     pub action: &'static str,
     pub side: Side,
     /// The resource of the request (an object ARN under the rule's prefix, a bucket or key ARN).
-    pub resource: String,
+    pub resource: Shared,
     /// The pattern to grant in a fix (`arn:aws:s3:::dst/*`).
-    pub grant: String,
+    pub grant: Shared,
     /// The account owning the resource, when known.
-    pub owner: Option<String>,
+    pub owner: Option<Shared>,
     /// The resource policy that also decides (bucket policy, key policy).
     pub resource_policy: ResourcePolicy,
     pub kind: ResourceKind,
-    pub context: Vec<(&'static str, String)>,
+    pub context: Context,
+}
+
+/// Request context keys a need adds to the role session's.
+pub type Context = Arc<[(&'static str, String)]>;
+
+impl Need {
+    /// Sets one context key (replacing its value), for "what if" questions.
+    pub fn set_context(&mut self, key: &'static str, value: String) {
+        let mut context: Vec<(&'static str, String)> = self
+            .context
+            .iter()
+            .filter(|(k, _)| *k != key)
+            .cloned()
+            .collect();
+        context.push((key, value));
+        self.context = context.into();
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -48,7 +71,7 @@ pub enum ResourcePolicy {
     None,
     Doc(DocId),
     /// The resource exists but its policy is not in the input (or not known before apply).
-    Unknown(String),
+    Unknown(Shared),
     /// A KMS key without an explicit policy: AWS's default (root "Enable IAM policies").
     DefaultKeyPolicy {
         account: Option<String>,
@@ -174,7 +197,7 @@ impl<'g> RoleAccess<'g> {
             ResourcePolicy::Unknown(why) => {
                 unknown.push(Unknowable {
                     slot: Slot::Resource,
-                    why: why.clone(),
+                    why: why.to_string(),
                 });
                 None
             }
@@ -183,7 +206,7 @@ impl<'g> RoleAccess<'g> {
             }
         };
         let mut context = self.session.clone();
-        for (k, v) in &need.context {
+        for (k, v) in need.context.iter() {
             context.set_one(k, v.clone());
         }
         let request = Request {
@@ -215,8 +238,8 @@ fn object_arn(bucket_arn: &str, prefix: &str) -> String {
     format!("{bucket_arn}/{prefix}replicated-object")
 }
 
-fn object_grant(bucket_arn: &str, prefix: &str) -> String {
-    format!("{bucket_arn}/{prefix}*")
+fn object_grant(bucket_arn: &str, prefix: &str) -> Shared {
+    format!("{bucket_arn}/{prefix}*").into()
 }
 
 /// The prefix a rule selects (V2 filter prefix, `And` prefix, or V1 rule prefix); "" when it
@@ -239,7 +262,7 @@ fn bucket_policy(
             Some(id) => ResourcePolicy::Doc(id),
             None => ResourcePolicy::None,
         },
-        None => ResourcePolicy::Unknown(external_why()),
+        None => ResourcePolicy::Unknown(external_why().into()),
     }
 }
 
@@ -249,9 +272,12 @@ pub fn needs(r: &RuleRef<'_, '_>) -> Vec<Need> {
     let mut out = Vec::new();
     let prefix = scope_prefix(r);
     let src = r.source();
-    let src_arn = src.and_then(|s| s.arn.known().map(str::to_string));
-    let src_owner = r.source_account().known().map(str::to_string);
-    let src_region = requested_region(src.and_then(|s| s.region.concrete()), "source bucket");
+    let src_arn: Option<Shared> = src.and_then(|s| s.arn.known().map(Shared::from));
+    let src_owner: Option<Shared> = r.source_account().known().map(Shared::from);
+    let src_context: Context = Arc::new([requested_region(
+        src.and_then(|s| s.region.concrete()),
+        "source bucket",
+    )]);
     if let Some(src_arn) = &src_arn {
         let policy = bucket_policy(g, src.map(|s| s.index), String::new);
         for action in ["s3:GetReplicationConfiguration", "s3:ListBucket"] {
@@ -263,7 +289,7 @@ pub fn needs(r: &RuleRef<'_, '_>) -> Vec<Need> {
                 owner: src_owner.clone(),
                 resource_policy: policy.clone(),
                 kind: ResourceKind::S3,
-                context: vec![src_region.clone()],
+                context: src_context.clone(),
             });
         }
         let mut object_actions = vec![
@@ -274,16 +300,18 @@ pub fn needs(r: &RuleRef<'_, '_>) -> Vec<Need> {
         if src.is_some_and(|s| s.object_lock.value.is_true()) {
             object_actions.extend(["s3:GetObjectRetention", "s3:GetObjectLegalHold"]);
         }
+        let objects: Shared = object_arn(src_arn, &prefix).into();
+        let grant = object_grant(src_arn, &prefix);
         for action in object_actions {
             out.push(Need {
                 action,
                 side: Side::SourceObjects,
-                resource: object_arn(src_arn, &prefix),
-                grant: object_grant(src_arn, &prefix),
+                resource: objects.clone(),
+                grant: grant.clone(),
                 owner: src_owner.clone(),
                 resource_policy: policy.clone(),
                 kind: ResourceKind::S3,
-                context: vec![src_region.clone()],
+                context: src_context.clone(),
             });
         }
     }
@@ -294,7 +322,7 @@ pub fn needs(r: &RuleRef<'_, '_>) -> Vec<Need> {
             .and_then(|d| d.arn.known().map(str::to_string)),
     };
     if let Some(dst_arn) = &dst_arn {
-        let dst_owner = r.destination_account().known().map(str::to_string);
+        let dst_owner: Option<Shared> = r.destination_account().known().map(Shared::from);
         let policy = bucket_policy(g, r.destination().map(|d| d.index), || {
             format!(
                 "the destination bucket `{}` and its bucket policy are not in the input",
@@ -319,20 +347,26 @@ pub fn needs(r: &RuleRef<'_, '_>) -> Vec<Need> {
             r.destination().and_then(|d| d.region.concrete()),
             "destination bucket",
         );
+        let objects: Shared = object_arn(dst_arn, &prefix).into();
+        let grant = object_grant(dst_arn, &prefix);
+        let plain_context: Context = Arc::new([dst_region.clone()]);
         for action in actions {
-            let mut context = vec![dst_region.clone()];
-            if action == "s3:ReplicateObject" {
+            let context = if action == "s3:ReplicateObject" {
+                let mut context = vec![dst_region.clone()];
                 context.push(("s3:x-amz-server-side-encryption", sse.clone()));
                 // A KMS replica is written with the rule's replica key.
                 if let Some(key) = replica_key_arn(r).filter(|_| sse.starts_with("aws:kms")) {
                     context.push(("s3:x-amz-server-side-encryption-aws-kms-key-id", key));
                 }
-            }
+                context.into()
+            } else {
+                plain_context.clone()
+            };
             out.push(Need {
                 action,
                 side: Side::DestinationObjects,
-                resource: object_arn(dst_arn, &prefix),
-                grant: object_grant(dst_arn, &prefix),
+                resource: objects.clone(),
+                grant: grant.clone(),
                 owner: dst_owner.clone(),
                 resource_policy: policy.clone(),
                 kind: ResourceKind::S3,
@@ -378,7 +412,7 @@ fn key_need(
 ) -> Need {
     let g = r.graph;
     let view = &g.keys[key];
-    let arn = view.arn.known().unwrap_or_default().to_string();
+    let arn: Shared = view.arn.known().unwrap_or_default().into();
     let region = view.region.concrete().unwrap_or("us-east-1").to_string();
     let resource_policy = match view.policy {
         Some(id) => ResourcePolicy::Doc(id),
@@ -391,7 +425,7 @@ fn key_need(
         side,
         resource: arn.clone(),
         grant: arn,
-        owner: view.account.known().map(str::to_string),
+        owner: view.account.known().map(Shared::from),
         resource_policy,
         kind: ResourceKind::Kms,
         context: {
@@ -407,7 +441,7 @@ fn key_need(
             if let Some(account) = r.source_account().known() {
                 context.push(("kms:CallerAccount", account.to_string()));
             }
-            context
+            context.into()
         },
     }
 }
@@ -494,7 +528,7 @@ pub fn gaps(g: &Graph<'_>, decision: &Decision) -> Vec<Gap> {
             if deny_depends_on_unknowable(g, by) {
                 vec![Gap::CannotTell("a Deny statement depends on condition keys whose values on replication requests are not known".into())]
             } else {
-                vec![Gap::Denied(by.clone())]
+                vec![Gap::Denied((**by).clone())]
             }
         }
         Decision::ImplicitDeny { missing } => missing
@@ -594,13 +628,29 @@ pub fn decide_with_action(g: &Graph<'_>, c: &Checked, action: &'static str) -> D
 /// Every need of every active rule whose role is in the input, decided once per run; ordered by
 /// replication configuration ([`super::Context::checked_of`] relies on it).
 pub fn check_all(g: &Graph<'_>) -> Vec<Checked> {
-    let mut out = Vec::new();
-    let mut accesses: std::collections::HashMap<usize, RoleAccess<'_>> =
-        std::collections::HashMap::new();
+    // At most 14 needs per rule (bucket, object reads with Object Lock, four writes, three key
+    // uses); reserved once, the untouched rest costs address space only, where growing moved
+    // every check several times.
+    let rules: usize = g.replications.iter().map(|v| v.rules.len()).sum();
+    let mut out = Vec::with_capacity(rules * 14);
+    // A role's side of the requests is built once and kept only while configurations using the
+    // role remain: large inputs have a role per configuration, and keeping every role's session
+    // context until the end held megabytes at the peak of the run.
+    let mut uses_left = vec![0u32; g.roles.len()];
+    for role in g.replications.iter().filter_map(|v| v.role.found()) {
+        if let Some(uses) = uses_left.get_mut(role) {
+            *uses += 1;
+        }
+    }
+    let mut accesses: foldhash::HashMap<usize, RoleAccess<'_>> = foldhash::HashMap::default();
     for (ri, view) in g.replications.iter().enumerate() {
         let Some(role) = view.role.found() else {
             continue;
         };
+        let last_use = uses_left.get_mut(role).is_none_or(|uses| {
+            *uses = uses.saturating_sub(1);
+            *uses == 0
+        });
         for rule in 0..view.rules.len() {
             let Some(r) = g.rule_ref(ri, rule) else {
                 continue;
@@ -621,6 +671,9 @@ pub fn check_all(g: &Graph<'_>) -> Vec<Checked> {
                     decision,
                 });
             }
+        }
+        if last_use {
+            accesses.remove(&role);
         }
     }
     out

@@ -70,11 +70,11 @@ pub fn prefix_gap<'g>(g: &'g Graph<'_>, c: &Checked) -> Option<&'g Item> {
                     continue;
                 }
                 let elsewhere = representative(&item.text);
-                if elsewhere == c.need.resource {
+                if *elsewhere == *c.need.resource {
                     continue;
                 }
                 let mut need = c.need.clone();
-                need.resource = elsewhere;
+                need.resource = elsewhere.into();
                 let access = access.get_or_insert_with(|| RoleAccess::new(g, role));
                 if access.decide(g, &need).is_allow() {
                     return Some(item);
@@ -147,7 +147,8 @@ pub fn report_prefix_gaps(
 ) {
     use std::collections::BTreeMap;
     let g = cx.graph;
-    let mut groups: BTreeMap<(usize, String), PrefixGroup<'_>> = BTreeMap::new();
+    let mut groups: BTreeMap<(usize, crate::rules::access::Shared), PrefixGroup<'_>> =
+        BTreeMap::new();
     for c in cx.checked().iter().filter(|c| c.need.side == side) {
         let Some(item) = prefix_gap(g, c) else {
             continue;

@@ -15,7 +15,7 @@ pub struct Group<'c> {
     pub replication: usize,
     pub rule: usize,
     pub role: usize,
-    pub grant: String,
+    pub grant: access::Shared,
     pub side: Side,
     pub actions: Vec<&'static str>,
     pub checked: Vec<&'c Checked>,
@@ -24,7 +24,7 @@ pub struct Group<'c> {
 }
 
 fn group<'c>(items: impl Iterator<Item = (&'c Checked, Option<String>)>) -> Vec<Group<'c>> {
-    let mut groups: BTreeMap<(usize, String, Option<String>), Group<'c>> = BTreeMap::new();
+    let mut groups: BTreeMap<(usize, access::Shared, Option<String>), Group<'c>> = BTreeMap::new();
     for (c, why) in items {
         let key = (c.replication, c.need.grant.clone(), why.clone());
         let g = groups.entry(key).or_insert_with(|| Group {

@@ -69,7 +69,7 @@ impl Rule for BatRequiresLiveConfig {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for job in super::job_roles(g) {
             let role_origin = &g.model.roles[job.role].origin;
             for &b in &job.buckets {

@@ -159,15 +159,15 @@ pub fn decide(
         } else {
             Side::SourceBucket
         },
-        resource,
-        grant,
-        owner: bucket.account.known().map(str::to_string),
+        resource: resource.into(),
+        grant: grant.into(),
+        owner: bucket.account.known().map(Into::into),
         resource_policy: match bucket.policy {
             Some(id) => ResourcePolicy::Doc(id),
             None => ResourcePolicy::None,
         },
         kind: ResourceKind::S3,
-        context: Vec::new(),
+        context: std::sync::Arc::new([]),
     };
     Some(RoleAccess::new(g, &g.roles[role]).decide(g, &need))
 }

@@ -80,7 +80,7 @@ impl Rule for RcDestDirectoryBucket {
                 .resource(config.origin.address.as_str());
             }
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for r in g.each_rule() {
             let Some(name) = r
                 .rule_view

@@ -81,8 +81,7 @@ impl Rule for RcRegionNotEnabled {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
-        let mut asked: std::collections::HashSet<(Option<String>, String)> =
-            std::collections::HashSet::new();
+        let mut asked: foldhash::HashSet<(Option<String>, String)> = foldhash::HashSet::default();
         for r in g.each_rule() {
             let (Some(src), Some(dst)) = (r.source(), r.destination()) else {
                 continue;

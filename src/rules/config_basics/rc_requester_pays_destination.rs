@@ -43,7 +43,7 @@ impl Rule for RcRequesterPaysDestination {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for r in g.each_rule() {
             let Some(dst) = r.destination() else { continue };
             if !dst.request_payer.value.is("Requester") || !seen.insert((r.view.index, dst.index)) {

@@ -203,7 +203,7 @@ pub fn report_policy_gap(
     use super::access::{Gap, allow_statement, gaps};
     let g = cx.graph;
     let destinations = cross_account_destinations(g, |_| {});
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     for d in &destinations {
         let Some(id) = d.policy else { continue };
         let Some(policy) = g.policy(id) else { continue };
@@ -242,6 +242,6 @@ pub fn report_policy_gap(
         .related(d.r.config.role.loc(), "the replication role of the other account")
         .help(format!("add this statement to the bucket policy:\n{}", allow_statement(g, d.role.arn.known(), &[action], &c.need.grant)))
         .resource(g.doc(id).address.as_str())
-        .discriminator(c.need.grant.as_str());
+        .discriminator(&*c.need.grant);
     }
 }

@@ -117,7 +117,7 @@ impl Rule for XdstPolicyMissing {
             .resource(address)
             .discriminator(key);
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for d in destinations {
             if !seen.insert((d.bucket, d.role.index)) {
                 continue;

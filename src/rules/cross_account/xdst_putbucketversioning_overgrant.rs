@@ -72,7 +72,7 @@ impl Rule for XdstPutbucketversioningOvergrant {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for d in cross_account_destinations(g, |_| {}) {
             let Some(id) = d.policy else { continue };
             let Some(policy) = g.policy(id) else { continue };

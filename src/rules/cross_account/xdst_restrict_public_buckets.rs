@@ -178,7 +178,7 @@ impl Rule for XdstRestrictPublicBuckets {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for d in cross_account_destinations(g, |_| {}) {
             if !seen.insert(d.bucket) {
                 continue;

@@ -198,7 +198,7 @@ pub fn blocked<'c>(cx: &'c Context<'_>, kind: Blocker) -> Vec<Blocked<'c>> {
 /// (`aws:PrincipalOrgID`), which the input cannot show; `deny-org-boundary` reports it.
 pub fn org_boundary_deny<'d>(g: &Graph<'_>, decision: &'d Decision) -> Option<&'d StatementRef> {
     let candidates: &[StatementRef] = match decision {
-        Decision::ExplicitDeny { by } => std::slice::from_ref(by),
+        Decision::ExplicitDeny { by } => std::slice::from_ref(&**by),
         Decision::Unknown { by, .. } => by,
         _ => return None,
     };
@@ -267,8 +267,8 @@ pub struct RcpVerdict<'c> {
 pub fn rcp_verdicts<'c>(cx: &'c Context<'_>) -> Vec<RcpVerdict<'c>> {
     let g = cx.graph;
     let mut out = Vec::new();
-    let mut principals: std::collections::HashMap<usize, crate::iam::Principal> =
-        std::collections::HashMap::new();
+    let mut principals: foldhash::HashMap<usize, crate::iam::Principal> =
+        foldhash::HashMap::default();
     for c in cx.checked() {
         let rcps = g.rcps_for(c.need.owner.as_deref());
         if rcps.is_empty() {
@@ -283,7 +283,7 @@ pub fn rcp_verdicts<'c>(cx: &'c Context<'_>) -> Vec<RcpVerdict<'c>> {
             p
         });
         let mut context = crate::iam::RequestContext::for_role_session(principal);
-        for (k, v) in &c.need.context {
+        for (k, v) in c.need.context.iter() {
             context.set_one(k, v.clone());
         }
         let request = crate::iam::Request {

@@ -73,44 +73,54 @@ impl Rule for DstpOverbroad {
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
         // Buckets that receive replicas and buckets that replicate, by index.
-        let mut receivers = std::collections::HashSet::new();
-        let mut senders = std::collections::HashSet::new();
+        // Flags by bucket index: sets of thousands of indices were mostly rehashing.
+        let mut receivers = vec![false; g.buckets.len()];
+        let mut senders = vec![false; g.buckets.len()];
+        let mark = |flags: &mut Vec<bool>, i: usize| {
+            if let Some(flag) = flags.get_mut(i) {
+                *flag = true;
+            }
+        };
         for view in &g.replications {
             if let Link::Found(s) = view.source {
-                senders.insert(s);
+                mark(&mut senders, s);
             }
             for rv in &view.rules {
                 if let Link::Found(d) = rv.destination {
-                    receivers.insert(d);
+                    mark(&mut receivers, d);
                 }
             }
         }
+        let flagged = |flags: &[bool], i: usize| flags.get(i).copied().unwrap_or(false);
         // Source and destination buckets of every configuration using a role, by role, in
         // configuration order (a scan of all configurations per role was quadratic).
-        let mut buckets_by_role: std::collections::HashMap<usize, (Vec<usize>, Vec<usize>)> =
-            std::collections::HashMap::new();
+        let mut buckets_by_role: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+        buckets_by_role.resize_with(g.roles.len(), Default::default);
         for other in &g.replications {
             let Link::Found(role_index) = other.role else {
                 continue;
             };
-            let (sources, destinations) = buckets_by_role.entry(role_index).or_default();
+            let Some((sources, destinations)) = buckets_by_role.get_mut(role_index) else {
+                continue;
+            };
             if let Some(s) = other.source.found() {
                 sources.push(s);
             }
             destinations.extend(other.rules.iter().filter_map(|rv| rv.destination.found()));
         }
         let no_buckets = (Vec::new(), Vec::new());
-        let mut roles_done = std::collections::HashSet::new();
-        let mut reported = std::collections::HashSet::new();
+        let mut roles_done = vec![false; g.roles.len()];
+        let mut reported = foldhash::HashSet::default();
         for view in &g.replications {
             let Link::Found(role_index) = view.role else {
                 continue;
             };
-            if !roles_done.insert(role_index) {
-                continue;
+            match roles_done.get_mut(role_index) {
+                Some(done) if !*done => *done = true,
+                _ => continue,
             }
             let role = &g.roles[role_index];
-            let (sources, destinations) = buckets_by_role.get(&role_index).unwrap_or(&no_buckets);
+            let (sources, destinations) = buckets_by_role.get(role_index).unwrap_or(&no_buckets);
             for &id in &role.identity {
                 let Some(policy) = g.policy(id) else { continue };
                 for st in &policy.statements {
@@ -129,7 +139,7 @@ impl Rule for DstpOverbroad {
                             None
                         } else if replicates
                             && let Some(&s) = sources.iter().find(|&&s| {
-                                !receivers.contains(&s)
+                                !flagged(&receivers, s)
                                     && g.buckets[s]
                                         .arn
                                         .known()
@@ -142,7 +152,7 @@ impl Rule for DstpOverbroad {
                             ))
                         } else if reads
                             && let Some(&d) = destinations.iter().find(|&&d| {
-                                !senders.contains(&d)
+                                !flagged(&senders, d)
                                     && g.buckets[d]
                                         .arn
                                         .known()

@@ -49,7 +49,7 @@ impl Rule for KmsBatchAfterSseChange {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for c in cx
             .checked()
             .iter()

@@ -75,7 +75,7 @@ impl Rule for KmsCallerAccountCondition {
             )
             .label("the replication caller is the source account")
             .help(super::key_policy_fix(g, g.roles[c.role].arn.known()))
-            .resource(c.need.grant.as_str())
+            .resource(&*c.need.grant)
             .discriminator(format!("{}|{}", c.need.action, c.need.grant));
         }
     }

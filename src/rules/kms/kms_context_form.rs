@@ -128,11 +128,11 @@ impl Rule for KmsContextForm {
                 .help(format!(
                     "use StringLike with both forms: [\"{bucket}\", \"{bucket}/*\"]"
                 ))
-                .resource(c.need.grant.as_str())
+                .resource(&*c.need.grant)
                 .discriminator(format!("{}|{}", c.need.action, c.need.grant));
         }
         // Allowed with the object ARN, but a Bucket Key makes S3 send the bucket ARN.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for c in cx.checked().iter().filter(|c| {
             matches!(c.need.side, Side::SourceKey | Side::DestinationKey) && c.decision.is_allow()
         }) {
@@ -145,8 +145,7 @@ impl Rule for KmsContextForm {
             let bucket = bucket_of(&sent(c, CONTEXT)).to_string();
             let access = RoleAccess::new(g, &g.roles[c.role]);
             let mut need = c.need.clone();
-            need.context.retain(|(k, _)| *k != CONTEXT);
-            need.context.push((CONTEXT, bucket.clone()));
+            need.set_context(CONTEXT, bucket.clone());
             if !matches!(access.decide(g, &need), Decision::ImplicitDeny { .. }) {
                 continue;
             }
@@ -174,7 +173,7 @@ impl Rule for KmsContextForm {
             )
             .label("does not cover the bucket ARN form")
             .help(format!("use StringLike with both forms: [\"{0}\", \"{0}/*\"]", g.display(&bucket)))
-            .resource(c.need.grant.as_str())
+            .resource(&*c.need.grant)
             .discriminator(format!("{}|{}|bucket-key", c.need.action, c.need.grant));
         }
     }

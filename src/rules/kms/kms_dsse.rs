@@ -89,8 +89,8 @@ impl Rule for KmsDsse {
             )
             .label("aws:kms:dsse missing")
             .help("add \"aws:kms:dsse\" to the condition's values")
-            .resource(c.need.grant.as_str())
-            .discriminator(c.need.grant.as_str());
+            .resource(&*c.need.grant)
+            .discriminator(&*c.need.grant);
         }
     }
 }

@@ -62,7 +62,7 @@ impl Rule for KmsDstDecryptBucketKey {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for c in cx
             .checked()
             .iter()
@@ -91,7 +91,7 @@ impl Rule for KmsDstDecryptBucketKey {
                         (anchor, address, "the role's permissions policy")
                     }
                     Gap::ResourcePolicy => match grants::resource_policy_loc(g, c) {
-                        Some(loc) => (loc, c.need.grant.clone(), "the key policy"),
+                        Some(loc) => (loc, c.need.grant.to_string(), "the key policy"),
                         None => continue,
                     },
                     _ => continue,
@@ -105,7 +105,7 @@ impl Rule for KmsDstDecryptBucketKey {
                 let resource = if principal.is_some() {
                     "*"
                 } else {
-                    c.need.grant.as_str()
+                    &*c.need.grant
                 };
                 sink.report(
                     &loc,

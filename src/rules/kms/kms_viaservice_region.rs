@@ -66,7 +66,7 @@ impl Rule for KmsViaserviceRegion {
             )
             .label(format!("should be {expected}"))
             .help(format!("use `{expected}`, the S3 endpoint of the key's region"))
-            .resource(c.need.grant.as_str())
+            .resource(&*c.need.grant)
             .discriminator(format!("{}|{}", c.need.action, m.would_match));
         }
     }

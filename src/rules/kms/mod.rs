@@ -71,7 +71,7 @@ pub(crate) fn key_policy_gaps<'c>(
                 && c.need.action != "kms:GenerateDataKey"
         })
         .filter(|c| {
-            let owner = Resolved::Known(c.need.owner.clone().unwrap_or_default());
+            let owner = Resolved::Known(c.need.owner.as_deref().unwrap_or_default().to_string());
             Graph::same_account(&g.roles[c.role].account, &owner) == relation
         })
         .filter(|c| {

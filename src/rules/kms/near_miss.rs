@@ -44,8 +44,7 @@ fn decide(
 }
 
 fn set(need: &mut crate::rules::access::Need, key: &'static str, value: String) {
-    need.context.retain(|(k, _)| *k != key);
-    need.context.push((key, value));
+    need.set_context(key, value);
 }
 
 /// The values written for condition `key` in Allow statements that cover the need's action.
@@ -138,7 +137,7 @@ pub(crate) fn near_miss(g: &Graph<'_>, c: &Checked) -> Option<NearMiss> {
             .find(|(k, _)| *k == key)
             .map(|(_, v)| v.clone())
     };
-    let key = (0..g.keys.len()).find(|&i| g.keys[i].arn.known() == Some(c.need.resource.as_str()));
+    let key = (0..g.keys.len()).find(|&i| g.keys[i].arn.known() == Some(&*c.need.resource));
     // The endpoint S3 uses is known only with the key's region.
     let region_known = key.is_some_and(|k| g.keys[k].region.concrete().is_some());
     if let Some(via) = current(VIA).filter(|_| region_known) {
@@ -164,7 +163,7 @@ pub(crate) fn near_miss(g: &Graph<'_>, c: &Checked) -> Option<NearMiss> {
             }
         }
     }
-    if let Some(owner) = c.need.owner.clone()
+    if let Some(owner) = c.need.owner.as_deref().map(str::to_string)
         && current("kms:CallerAccount").is_some_and(|a| a != owner)
         && let Some(m) = allowed_with(g, c, Kind::CallerAccount, owner.clone(), |n| {
             set(n, "kms:CallerAccount", owner.clone());
@@ -179,8 +178,8 @@ pub(crate) fn near_miss(g: &Graph<'_>, c: &Checked) -> Option<NearMiss> {
             continue;
         };
         if let Some(m) = allowed_with(g, c, Kind::RelatedMrk, arn.clone(), |n| {
-            n.resource = arn.clone();
-            n.grant = arn.clone();
+            n.resource = arn.as_str().into();
+            n.grant = arn.as_str().into();
         }) {
             return Some(m);
         }
@@ -199,7 +198,7 @@ pub(crate) fn of_kind<'c>(
     kind: Kind,
 ) -> Vec<(&'c Checked, NearMiss)> {
     let g = cx.graph;
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     cx.checked()
         .iter()
         .filter_map(|c| near_miss(g, c).map(|m| (c, m)))

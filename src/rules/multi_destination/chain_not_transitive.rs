@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::graph::{Link, RuleRef};
 use crate::rules::prelude::*;
@@ -62,7 +62,7 @@ impl Rule for ChainNotTransitive {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         // Active rules by the bucket they replicate into, in rule order: looking up the rules
         // that feed a middle bucket stays linear on plans with thousands of setups.
         let mut inbound_by_destination: HashMap<usize, Vec<RuleRef<'_, '_>>> = HashMap::new();

@@ -97,7 +97,7 @@ impl Rule for OwnSrcObjectsNotOwned {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for r in g.each_rule() {
             let Some(src) = r.source() else { continue };
             if !r.is_active() || !seen.insert(src.index) {

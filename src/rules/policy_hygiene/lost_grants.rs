@@ -3,8 +3,8 @@
 //! replication needs, the hygiene rule reports it (it points at the exact item to correct) and
 //! the permission rules (`srcp-*`, `dstp-*`, `kms-*`) stay silent about that need.
 
+use foldhash::{HashMap, HashMapExt};
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use crate::graph::{DocId, Graph};
 use crate::iam::operators::{OpBase, SetQualifier};
@@ -94,8 +94,7 @@ pub fn misspelled_grant<'g>(g: &'g Graph<'_>, docs: &[DocId], c: &Checked) -> Op
 /// Whether a Resource item can denote a resource of one of the action's types; unknown values
 /// may.
 pub fn fits_resource_type(action: &str, resource: &str) -> bool {
-    atom::contains_unknown(resource)
-        || !catalogue::resource_types_matching(action, resource).is_empty()
+    atom::contains_unknown(resource) || catalogue::any_resource_type_matching(action, resource)
 }
 
 /// A statement naming `c`'s action explicitly whose every Resource item is of a resource type

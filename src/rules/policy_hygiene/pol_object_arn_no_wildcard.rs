@@ -110,7 +110,7 @@ impl Rule for PolObjectArnNoWildcard {
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
         // Destination bucket policies of cross-account rules are `xdst-object-resource`'s.
-        let xacct_policies: std::collections::HashSet<DocId> =
+        let xacct_policies: foldhash::HashSet<DocId> =
             crate::rules::cross_account::cross_account_destinations(g, |_| {})
                 .iter()
                 .filter_map(|d| d.policy)
@@ -126,17 +126,12 @@ impl Rule for PolObjectArnNoWildcard {
                 .iter()
                 .filter(|st| st.effect == Some(Effect::Allow))
             {
-                let actions: Vec<&str> = OBJECT_ACTIONS
-                    .iter()
-                    .copied()
-                    .filter(|a| covers_action(st, a))
-                    .collect();
-                if actions.is_empty() {
-                    continue;
-                }
                 let Some(ResourceSpec::Resource(items)) = &st.resource else {
                     continue;
                 };
+                // The object actions the statement grants, matched only for statements with a
+                // suspicious item: most statements have none.
+                let mut granted: Option<Vec<&str>> = None;
                 for item in items {
                     let Some(bucket) = item
                         .text
@@ -152,6 +147,16 @@ impl Rule for PolObjectArnNoWildcard {
                         .iter()
                         .any(|o| o.text.starts_with(&item.text) && o.text.len() > item.text.len());
                     if covered {
+                        continue;
+                    }
+                    let actions = granted.get_or_insert_with(|| {
+                        OBJECT_ACTIONS
+                            .iter()
+                            .copied()
+                            .filter(|a| covers_action(st, a))
+                            .collect()
+                    });
+                    if actions.is_empty() {
                         continue;
                     }
                     sink.report(

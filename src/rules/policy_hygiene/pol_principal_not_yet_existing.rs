@@ -1,4 +1,4 @@
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::graph::{DocId, DocOwner, RoleView};
 use crate::iam::{PrincipalSpec, PrincipalType, atom};
@@ -160,11 +160,12 @@ struct Lookups<'g, 'm> {
 impl<'g, 'm> Lookups<'g, 'm> {
     fn new(g: &'g Graph<'m>) -> Self {
         let m = g.model;
-        let mut orderings = HashMap::new();
+        let mut orderings = HashMap::with_capacity(m.orderings.len());
         for o in &m.orderings {
             orderings.entry(o.address.as_str()).or_insert(o);
         }
-        let mut holders = HashMap::new();
+        let mut holders =
+            HashMap::with_capacity(m.bucket_settings.len() + m.keys.len() + m.key_policies.len());
         let origins = m
             .bucket_settings
             .iter()
@@ -174,13 +175,13 @@ impl<'g, 'm> Lookups<'g, 'm> {
         for o in origins {
             holders.entry(o.address.as_str()).or_insert(o);
         }
-        let mut roles_by_arn = HashMap::new();
+        let mut roles_by_arn = HashMap::with_capacity(g.roles.len());
         for r in &g.roles {
             if let Some(arn) = r.arn.concrete() {
                 roles_by_arn.entry(arn).or_insert(r);
             }
         }
-        let mut documents = HashMap::new();
+        let mut documents = HashMap::with_capacity(m.documents.len());
         for d in &m.documents {
             documents
                 .entry(d.origin.address.as_str())

@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use crate::graph::Tri;
 use crate::rules::grants::role_text;

@@ -78,7 +78,7 @@ impl Rule for BpaPublicAclRejected {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for r in g.each_rule() {
             if !r.is_active() || r.rule.destination.owner_override.is_present() {
                 continue;

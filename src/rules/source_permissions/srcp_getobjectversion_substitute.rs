@@ -138,7 +138,7 @@ impl Rule for SrcpGetobjectversionSubstitute {
                 crate::rules::access::allow_statement(g, None, &["s3:GetObjectVersionForReplication"], &c.need.grant)
             ))
             .resource(address)
-            .discriminator(c.need.grant.as_str());
+            .discriminator(&*c.need.grant);
         }
     }
 }

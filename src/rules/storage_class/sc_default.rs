@@ -70,7 +70,7 @@ impl Rule for ScDefault {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for r in g.each_rule() {
             if !r.is_active() || r.rule.destination.storage_class.is_present() {
                 continue;

@@ -61,7 +61,7 @@ impl Rule for ScSourceArchivedNotReplicated {
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
         let jobs = job_roles(g);
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for r in g.each_rule() {
             if !r.is_active() || !r.rule.existing_object_replication.is("Enabled") {
                 continue;

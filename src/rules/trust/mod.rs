@@ -20,9 +20,12 @@ pub const S3_SERVICE: &str = "s3.amazonaws.com";
 /// The trust policies of roles used for replication: (role index, trust document).
 pub fn replication_trusts(g: &Graph<'_>) -> Vec<(usize, Option<DocId>)> {
     let mut out: Vec<(usize, Option<DocId>)> = Vec::new();
+    // A flag per role: searching `out` per configuration was quadratic in large inputs.
+    let mut listed = vec![false; g.roles.len()];
     for view in &g.replications {
         if let Link::Found(r) = view.role
-            && !out.iter().any(|(i, _)| *i == r)
+            && let Some(slot) = listed.get_mut(r)
+            && !std::mem::replace(slot, true)
         {
             out.push((r, g.roles[r].trust));
         }

@@ -52,7 +52,7 @@ pub(crate) fn suspended_under_object_lock(b: &BucketView<'_>) -> bool {
 pub(crate) fn replication_buckets(g: &Graph<'_>) -> Vec<(usize, bool)> {
     let mut out: Vec<(usize, bool)> = Vec::new();
     // Where each bucket sits in `out`: a search of `out` per configuration was quadratic.
-    let mut position: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut position: foldhash::HashMap<usize, usize> = foldhash::HashMap::default();
     for view in &g.replications {
         if let Some(s) = view.source.found() {
             match position.get(&s).and_then(|&p| out.get_mut(p)) {

@@ -71,7 +71,7 @@ impl Rule for VerDstNotEnabled {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for r in g.each_rule() {
             let Some(dst) = r.destination() else {
                 if let Link::External(arn) = &r.rule_view.destination
