@@ -27,6 +27,9 @@ pub struct Options {
     pub config: Config,
     /// Findings accepted by a baseline file.
     pub baseline: Option<Baseline>,
+    /// Skip drawing the topology: only the Markdown report shows it, and on a large input it
+    /// costs time and memory at the end of the run.
+    pub without_topology: bool,
 }
 
 impl Options {
@@ -115,7 +118,13 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
         })
         .collect();
     crate::timings::phase("rules");
-    let topology = Topology::from_graph(&graph);
+    // The permission checks the rules shared are not needed any more.
+    drop(cx);
+    let topology = if options.without_topology {
+        Topology::default()
+    } else {
+        Topology::from_graph(&graph)
+    };
     drop(graph);
     crate::timings::phase("topology");
     let suppressed = apply_suppressions(&sources, &model, options, &mut findings);

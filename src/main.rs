@@ -259,6 +259,7 @@ fn check(args: CheckArgs) -> ExitCode {
         ignore: args.ignore.clone(),
         config,
         baseline,
+        without_topology: !matches!(args.format, Format::Markdown) && args.summary.is_none(),
     };
     // Leaked on purpose: the process ends right after, and freeing the sources and findings of
     // a large input one by one would only delay the exit.
