@@ -276,7 +276,12 @@ pub fn load_text(
 ) {
     let text = db.text(file);
     match kind {
-        FileKind::Plan => plan::load_onto(file, text, options, model),
+        FileKind::Plan => {
+            let source = &db.get(file).text;
+            plan::load_onto(file, text, options, model, &|range| {
+                source.release_resident_range(range)
+            })
+        }
         FileKind::Policy => {
             let name = db
                 .path(file)

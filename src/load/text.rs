@@ -106,6 +106,30 @@ impl MappedText {
         unsafe { std::str::from_utf8_unchecked(&self.map) }
     }
 
+    /// [`MappedText::release_resident`] for the pages wholly inside `range`: a page that also
+    /// holds bytes outside it stays, so a loader that is done with one part keeps the rest.
+    pub fn release_resident_range(&self, range: std::ops::Range<usize>) {
+        const PAGE: usize = 4096;
+        let start = range.start.div_ceil(PAGE) * PAGE;
+        let end = range.end.min(self.map.len()) / PAGE * PAGE;
+        if start >= end {
+            return;
+        }
+        #[cfg(unix)]
+        {
+            // SAFETY: as in `release_resident`: the mapping is private, read-only and never
+            // written. With pages larger than 4 KiB, memmap2 rounds the start down to a page:
+            // a page partly outside the range may go too, which costs a re-read, not correctness.
+            let _ = unsafe {
+                self.map.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    start,
+                    end - start,
+                )
+            };
+        }
+    }
+
     /// Drops the mapping's pages from the process's resident memory; reading them again faults
     /// them back in from the page cache (or the disk).
     pub fn release_resident(&self) {

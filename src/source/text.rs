@@ -20,6 +20,14 @@ impl SourceText {
         matches!(self.0, TextStorage::Mapped(_))
     }
 
+    /// [`SourceText::release_resident`] for the pages that lie wholly inside `range` (byte
+    /// offsets of the text).
+    pub fn release_resident_range(&self, range: std::ops::Range<usize>) {
+        if let TextStorage::Mapped(mapped) = &self.0 {
+            mapped.release_resident_range(range);
+        }
+    }
+
     /// Lets the kernel drop a mapped text's pages from the process's memory until they are read
     /// again; a text in the heap stays as it is.
     pub fn release_resident(&self) {

@@ -30,17 +30,30 @@ use crate::syntax::json_tape::{Kind, NodeRef, Tape, offset_in};
 
 pub fn load(file: FileId, text: &str, options: &LoadOptions) -> Model {
     let mut model = Model::default();
-    load_onto(file, text, options, &mut model);
+    load_onto(file, text, options, &mut model, &|_| {});
     model
 }
 
 /// Loads a plan into a model that may hold other inputs already (a large plan's model is not
 /// built apart and then copied over).
-pub fn load_onto(file: FileId, text: &str, options: &LoadOptions, model: &mut Model) {
-    if let Err(error) = load_into(file, text, options, model) {
+///
+/// `done_with` is told which byte ranges of `text` the loader will not read again, so that a
+/// mapped file's pages need not stay resident while the model grows (reading a range again is
+/// still correct, only slower).
+pub fn load_onto(
+    file: FileId,
+    text: &str,
+    options: &LoadOptions,
+    model: &mut Model,
+    done_with: &dyn Fn(std::ops::Range<usize>),
+) {
+    if let Err(error) = load_into(file, text, options, model, done_with) {
         model.input_errors.push(error);
     }
 }
+
+/// How many bytes of resource values are read between two [`load_onto`] `done_with` calls.
+const RELEASE_STEP: usize = 4 << 20;
 
 fn input_error(file: FileId, loc: Loc, message: impl Into<String>) -> InputError {
     InputError {
@@ -82,6 +95,7 @@ fn load_into(
     text: &str,
     options: &LoadOptions,
     model: &mut Model,
+    done_with: &dyn Fn(std::ops::Range<usize>),
 ) -> Result<(), InputError> {
     // A BOM is not JSON; offsets in errors must still count it.
     let (body, shift) = match text.strip_prefix('\u{feff}') {
@@ -170,9 +184,20 @@ fn load_into(
     for ((mode, ty), n) in counts {
         resources::reserve(model, mode, ty, n);
     }
+    // The typed parse read the whole text; from here on only the resources' values (in file
+    // order, mostly) and the configuration section are read.
+    done_with(0..text.len());
+    let mut released_to = 0;
     for item in &items {
         if !resources::is_relevant(item.mode, item.type_) {
             continue;
+        }
+        // Everything of earlier resources lies before this one's address.
+        if let Some(at) = offset_in(text, item.header.get())
+            && at >= released_to + RELEASE_STEP
+        {
+            done_with(released_to..at);
+            released_to = at;
         }
         map_item(item, &index, &providers, file, text, &mut tapes, model);
     }
