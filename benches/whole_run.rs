@@ -10,7 +10,8 @@
 //! The whole run is the release binary as a user runs it, timed from spawn to exit; its peak
 //! memory (maximum resident set) comes from `/usr/bin/time` when that exists (MB = 10^6 bytes).
 //! The `Value` parse runs in a fresh process too (this bench executable again), timed inside it:
-//! read + parse, not the tree's drop nor the process start.
+//! read + parse, not the tree's drop nor the process start (the ratio the target is about); and,
+//! for comparison, that process from spawn to exit as the whole run is timed.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -48,16 +49,20 @@ fn main() {
         let size = std::fs::metadata(&plan).map_or(0, |m| m.len());
         let mut whole = Vec::new();
         let mut parse = Vec::new();
+        let mut parse_process = Vec::new();
         let mut peak = Vec::new();
         // Interleaved, so that load from other processes affects both sides alike.
         for _ in 0..runs {
             let (t, kb) = run_binary(&bin, &plan);
             whole.push(t);
             peak.extend(kb);
-            parse.push(value_parse_in_child(&plan));
+            let (inside, process) = value_parse_in_child(&plan);
+            parse.push(inside);
+            parse_process.push(process);
         }
         let whole = median(&mut whole);
         let parse = median(&mut parse);
+        let parse_process = median(&mut parse_process);
         let peak_text = match median_u64(&mut peak) {
             Some(kb) => format!(
                 ", peak {:.0} MB = {:.2}x file",
@@ -67,12 +72,14 @@ fn main() {
             None => String::new(),
         };
         println!(
-            "plan {n:>5} setups ({:.1} MB): whole run {:.3} s ({:.3} ms/setup{peak_text}) | Value parse {:.3} s | ratio {:.2}",
+            "plan {n:>5} setups ({:.1} MB): whole run {:.3} s ({:.3} ms/setup{peak_text}) | Value parse {:.3} s, ratio {:.2} | Value parse process {:.3} s, ratio {:.2}",
             size as f64 / 1e6,
             whole.as_secs_f64(),
             whole.as_secs_f64() * 1000.0 / n as f64,
             parse.as_secs_f64(),
             whole.as_secs_f64() / parse.as_secs_f64().max(1e-9),
+            parse_process.as_secs_f64(),
+            whole.as_secs_f64() / parse_process.as_secs_f64().max(1e-9),
         );
         for (what, dir) in [("terraform", "tf"), ("cloudformation", "cfn")] {
             let path = inputs.join(format!("{dir}-{n}"));
@@ -142,18 +149,22 @@ fn run_binary(bin: &Path, input: &Path) -> (Duration, Option<u64>) {
 
 /// The `Value` parse in a fresh process, as the whole run gets one: in this process, memory
 /// freed by the previous parse would make the next one faster than a user ever sees it.
-fn value_parse_in_child(path: &Path) -> Duration {
+/// Two times: read + parse as timed inside the child (the headline: nothing else), and the
+/// child from spawn to exit, as the whole run is timed (that includes freeing the tree).
+fn value_parse_in_child(path: &Path) -> (Duration, Duration) {
     let exe = std::env::current_exe().expect("bench executable");
+    let start = Instant::now();
     let out = Command::new(exe)
         .env(VALUE_PARSE_CHILD, path)
         .stderr(Stdio::inherit())
         .output()
         .expect("run the Value parse");
+    let process = start.elapsed();
     let seconds: f64 = String::from_utf8_lossy(&out.stdout)
         .trim()
         .parse()
         .expect("the child prints seconds");
-    Duration::from_secs_f64(seconds)
+    (Duration::from_secs_f64(seconds), process)
 }
 
 fn value_parse(path: &Path) -> Duration {
