@@ -42,7 +42,43 @@ fn group<'c>(items: impl Iterator<Item = (&'c Checked, Option<String>)>) -> Vec<
         }
         g.checked.push(c);
     }
-    groups.into_values().collect()
+    without_covered(groups.into_values().collect())
+}
+
+/// Drops a group when another of the same configuration asks for at least its actions on a
+/// pattern that covers its own (`DST/*` covers the `DST/one*` of a prefix-filtered rule): the
+/// statement that fixes the wider one fixes both, and one missing grant is one finding.
+fn without_covered(groups: Vec<Group<'_>>) -> Vec<Group<'_>> {
+    let covers = |wide: &Group<'_>, narrow: &Group<'_>| {
+        wide.grant != narrow.grant
+            && wide.why == narrow.why
+            && narrow.actions.iter().all(|a| wide.actions.contains(a))
+            && iam::matching::glob(&wide.grant, &narrow.grant, false) == Match::Yes
+    };
+    let mut keep = vec![true; groups.len()];
+    // Groups come sorted by configuration: compare within each run of one configuration.
+    let mut start = 0;
+    while start < groups.len() {
+        let replication = groups[start].replication;
+        let end = groups[start..]
+            .iter()
+            .position(|g| g.replication != replication)
+            .map_or(groups.len(), |n| start + n);
+        for narrow in start..end {
+            // Two patterns that cover each other (`X/*`, `X/**`): the first one stays.
+            keep[narrow] = !(start..end).any(|wide| {
+                wide != narrow
+                    && covers(&groups[wide], &groups[narrow])
+                    && (wide < narrow || !covers(&groups[narrow], &groups[wide]))
+            });
+        }
+        start = end;
+    }
+    groups
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(g, k)| k.then_some(g))
+        .collect()
 }
 
 /// Needs with one of `actions` that the role's identity policies do not grant.
