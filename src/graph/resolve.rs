@@ -184,6 +184,11 @@ impl<'m> Resolver<'m> {
     /// used, so `arn:aws:s3:::${AWS::StackName}-logs` in a policy still matches the bucket named
     /// that way.
     pub fn unknown_atom(&self, why: &Why) -> String {
+        self.unknown_atom_named(why, || format!("<{why}>"))
+    }
+
+    /// [`Resolver::unknown_atom`] shown as `readable` in messages (the first name given wins).
+    fn unknown_atom_named(&self, why: &Why, readable: impl FnOnce() -> String) -> String {
         let index = match self.unknowns.lock() {
             Ok(mut u) => match u.iter().position(|w| w == why) {
                 Some(i) => i,
@@ -196,9 +201,7 @@ impl<'m> Resolver<'m> {
         };
         let payload = format!("w{index}");
         if let Ok(mut names) = self.names.lock() {
-            names
-                .entry(payload.clone())
-                .or_insert_with(|| format!("<{why}>"));
+            names.entry(payload.clone()).or_insert_with(readable);
         }
         atoms::identity(&payload)
     }
@@ -249,7 +252,11 @@ impl<'m> Resolver<'m> {
                 Part::Lit(s) => out.push_str(s),
                 Part::Ref(r) => match self.resolve_ref(r) {
                     Resolved::Known(s) => out.push_str(&s),
-                    Resolved::Unknown(why) => out.push_str(&self.unknown_atom(&why)),
+                    // Shown as the interpolation it came from, so that a statement in a fix
+                    // can be pasted into the configuration as it is.
+                    Resolved::Unknown(why) => {
+                        out.push_str(&self.unknown_atom_named(&why, || format!("${{{r}}}")))
+                    }
                     Resolved::Absent => {}
                 },
                 Part::Unknown(why) => out.push_str(&self.unknown_atom(why)),
