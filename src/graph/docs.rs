@@ -1,8 +1,12 @@
 //! Every policy document of the input, parsed once.
 
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
 use crate::iam::{Policy, PolicyIssue, PolicyKind, Statement};
 use crate::model::{PolicyContent, PolicyDoc};
-use crate::source::Loc;
+use crate::source::{Loc, StringOrigin};
 use crate::syntax::{Node, NodeKind, Why};
 
 use super::{Entity, Graph, Resolved};
@@ -62,33 +66,19 @@ pub struct DocEntry<'m> {
     pub state: DocState,
 }
 
-impl<'m> Graph<'m> {
-    /// Registers a document (once per document, however many roles share it).
-    pub fn add_doc(&mut self, doc: &'m PolicyDoc, owner: DocOwner, address: &str) -> DocId {
-        let key = (std::ptr::from_ref(doc) as usize, owner);
-        if let Some(&id) = self.doc_index.get(&key) {
-            return id;
-        }
-        let state = self.read_doc(doc, owner, 0);
-        let id = DocId(self.docs.len());
-        if let DocState::Parsed { policy, .. } = &state {
-            for (i, st) in policy.statements.iter().enumerate() {
-                self.statement_index
-                    .entry(st.loc.clone())
-                    .or_insert((id, i));
-            }
-        }
-        self.docs.push(DocEntry {
-            doc,
-            owner,
-            address: address.to_string(),
-            state,
-        });
-        self.doc_index.insert(key, id);
-        id
-    }
+/// A document whose references are resolved, before its IAM reading: the rest reads nothing but
+/// the document, so all documents are read together once the graph is built.
+pub(super) enum Reading<'m> {
+    Lowered(Node),
+    Json {
+        text: &'m str,
+        origin: &'m Arc<StringOrigin>,
+    },
+    Read(DocState),
+}
 
-    fn read_doc(&self, doc: &PolicyDoc, owner: DocOwner, depth: usize) -> DocState {
+impl Reading<'_> {
+    fn finish(self, owner: DocOwner) -> DocState {
         let read = |node: Node| {
             let (policy, issues) = Policy::from_node(&node, owner.policy_kind());
             DocState::Parsed {
@@ -96,9 +86,9 @@ impl<'m> Graph<'m> {
                 issues,
             }
         };
-        match &doc.content {
-            PolicyContent::Parsed(node) => read(self.lower(node)),
-            PolicyContent::Json { text, origin } => {
+        match self {
+            Reading::Lowered(node) => read(node),
+            Reading::Json { text, origin } => {
                 match crate::syntax::json::parse_embedded(text, origin.clone()) {
                     Ok(node) => read(node),
                     Err(e) => DocState::Invalid {
@@ -107,18 +97,71 @@ impl<'m> Graph<'m> {
                     },
                 }
             }
-            PolicyContent::Invalid { message, loc } => DocState::Invalid {
+            Reading::Read(state) => state,
+        }
+    }
+}
+
+impl<'m> Graph<'m> {
+    /// Registers a document (once per document, however many roles share it). Its state is
+    /// filled in by [`Graph::read_docs`].
+    pub fn add_doc(&mut self, doc: &'m PolicyDoc, owner: DocOwner, address: &str) -> DocId {
+        let key = (std::ptr::from_ref(doc) as usize, owner);
+        if let Some(&id) = self.doc_index.get(&key) {
+            return id;
+        }
+        // References are resolved here, in registration order: the resolver numbers the unknown
+        // values it meets in that order.
+        let reading = self.prepare_doc(doc, 0);
+        let id = DocId(self.docs.len());
+        self.readings.push(reading);
+        self.docs.push(DocEntry {
+            doc,
+            owner,
+            address: address.to_string(),
+            state: DocState::Unknown(Why::new("")),
+        });
+        self.doc_index.insert(key, id);
+        id
+    }
+
+    /// Reads every registered document on all cores; the statements are indexed in document
+    /// order, as if each had been read when registered.
+    pub(super) fn read_docs(&mut self) {
+        let readings = std::mem::take(&mut self.readings);
+        let states: Vec<DocState> = readings
+            .into_par_iter()
+            .zip(self.docs.par_iter())
+            .map(|(reading, entry)| reading.finish(entry.owner))
+            .collect();
+        for (i, (entry, state)) in self.docs.iter_mut().zip(states).enumerate() {
+            if let DocState::Parsed { policy, .. } = &state {
+                for (j, st) in policy.statements.iter().enumerate() {
+                    self.statement_index
+                        .entry(st.loc.clone())
+                        .or_insert((DocId(i), j));
+                }
+            }
+            entry.state = state;
+        }
+    }
+
+    fn prepare_doc(&self, doc: &'m PolicyDoc, depth: usize) -> Reading<'m> {
+        match &doc.content {
+            PolicyContent::Parsed(node) => Reading::Lowered(self.lower(node)),
+            PolicyContent::Json { text, origin } => Reading::Json { text, origin },
+            PolicyContent::Invalid { message, loc } => Reading::Read(DocState::Invalid {
                 message: message.clone(),
                 loc: loc.clone(),
-            },
-            PolicyContent::Unknown(why) => DocState::Unknown(why.clone()),
+            }),
+            PolicyContent::Unknown(why) => Reading::Read(DocState::Unknown(why.clone())),
             PolicyContent::Ref(r) => match self.resolver.entity(&r.target) {
                 Some(Entity::Document(i)) if depth < 8 => {
-                    self.read_doc(&self.model.documents[i].document, owner, depth + 1)
+                    self.prepare_doc(&self.model.documents[i].document, depth + 1)
                 }
-                _ => DocState::Unknown(Why::new(format!(
+                _ => Reading::Read(DocState::Unknown(Why::new(format!(
                     "the policy document `{r}` is not in the input"
-                ))),
+                )))),
             },
         }
     }

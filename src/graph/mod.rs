@@ -75,6 +75,8 @@ pub struct Graph<'m> {
     pub keys: Vec<KeyView>,
     pub replications: Vec<ReplicationView>,
     pub docs: Vec<DocEntry<'m>>,
+    /// The documents' readings until [`Graph::read_docs`].
+    readings: Vec<docs::Reading<'m>>,
     /// The topology: one node per entity in use, edges from replication configurations.
     pub topology: StableDiGraph<Entity, Edge>,
     nodes: HashMap<Entity, NodeIndex>,
@@ -113,6 +115,7 @@ impl<'m> Graph<'m> {
             keys: Vec::with_capacity(model.keys.len()),
             replications: Vec::with_capacity(model.replications.len()),
             docs: Vec::with_capacity(docs),
+            readings: Vec::with_capacity(docs),
             topology: StableDiGraph::with_capacity(
                 model.replications.len() + model.buckets.len() + model.roles.len(),
                 model.replications.len() * 2 + rules * 2,
@@ -139,6 +142,7 @@ impl<'m> Graph<'m> {
         docs::collect_unowned(&mut g);
         org::collect_scps(&mut g);
         org::collect_rcps(&mut g);
+        g.read_docs();
         g
     }
 

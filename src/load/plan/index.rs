@@ -1,8 +1,8 @@
 //! The plan's `configuration` and the set of resource instances, for turning configuration
 //! references (`aws_iam_role.r.arn`, `var.x`, `module.m.out`) into model references.
 
+use foldhash::HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use serde_json::Value as Json;
 
@@ -62,16 +62,17 @@ impl<'a> Index<'a> {
         if depth > 64 {
             return;
         }
-        for r in &module.resources {
-            let name = if r.mode == "data" {
-                format!("data.{}.{}", r.type_, r.name)
-            } else {
-                format!("{}.{}", r.type_, r.name)
-            };
-            self.resources
-                .entry(path.clone())
-                .or_default()
-                .insert(name, r);
+        if !module.resources.is_empty() {
+            let resources = self.resources.entry(path.clone()).or_default();
+            resources.reserve(module.resources.len());
+            for r in &module.resources {
+                let name = if r.mode == "data" {
+                    format!("data.{}.{}", r.type_, r.name)
+                } else {
+                    format!("{}.{}", r.type_, r.name)
+                };
+                resources.insert(name, r);
+            }
         }
         for (name, call) in &module.module_calls {
             let child = address::join(&path, &format!("module.{name}"));
@@ -81,6 +82,13 @@ impl<'a> Index<'a> {
             }
         }
         self.modules.insert(path, module);
+    }
+
+    /// Takes over the resource instances recorded in `other` (recorded apart from the
+    /// configuration so that both are gathered at once).
+    pub fn adopt_instances(&mut self, other: Index<'a>) {
+        self.instances = other.instances;
+        self.module_instances = other.module_instances;
     }
 
     /// Room for `n` resource instances (a large plan's map would be rehashed as it grows).

@@ -13,9 +13,10 @@ mod resources;
 mod schema;
 mod values;
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde_json::value::RawValue;
 
 use self::address::ResourceAddr;
@@ -45,15 +46,24 @@ pub fn load_onto(
     text: &str,
     options: &LoadOptions,
     model: &mut Model,
-    done_with: &dyn Fn(std::ops::Range<usize>),
+    done_with: &(dyn Fn(std::ops::Range<usize>) + Sync),
 ) {
     if let Err(error) = load_into(file, text, options, model, done_with) {
         model.input_errors.push(error);
     }
 }
 
-/// How many bytes of resource values are read between two [`load_onto`] `done_with` calls.
+/// How many bytes of resource values are read, at least, between two [`load_onto`] `done_with`
+/// calls.
 const RELEASE_STEP: usize = 4 << 20;
+
+/// How many resources are mapped between two looks at what text can be released: about 4 MB of
+/// a generated plan's values, so the resident text stays a few windows behind the cursor.
+const WINDOW: usize = 1536;
+
+/// How many resources one worker maps into a model of its own: small enough for the cores to
+/// share a window evenly, large enough that the models' appending costs little.
+const CHUNK: usize = 128;
 
 fn input_error(file: FileId, loc: Loc, message: impl Into<String>) -> InputError {
     InputError {
@@ -95,7 +105,7 @@ fn load_into(
     text: &str,
     options: &LoadOptions,
     model: &mut Model,
-    done_with: &dyn Fn(std::ops::Range<usize>),
+    done_with: &(dyn Fn(std::ops::Range<usize>) + Sync),
 ) -> Result<(), InputError> {
     // A BOM is not JSON; offsets in errors must still count it.
     let (body, shift) = match text.strip_prefix('\u{feff}') {
@@ -154,8 +164,15 @@ fn load_into(
         ));
     }
 
-    let mut index = Index::new(plan.configuration.as_ref());
-    let items = collect(&plan, &mut index);
+    let (mut index, (items, instances)) = rayon::join(
+        || Index::new(plan.configuration.as_ref()),
+        || {
+            let mut instances = Index::default();
+            let items = collect(&plan, &mut instances);
+            (items, instances)
+        },
+    );
+    index.adopt_instances(instances);
     let mut tapes = Tapes::default();
     let mut providers = Providers::new(
         plan.configuration.as_ref(),
@@ -174,11 +191,12 @@ fn load_into(
     );
     crate::timings::phase("plan: typed parse + index");
 
-    let mut counts: HashMap<(&str, &str), usize> = HashMap::new();
-    for item in items
+    let relevant: Vec<&Item<'_>> = items
         .iter()
         .filter(|i| resources::is_relevant(i.mode, i.type_))
-    {
+        .collect();
+    let mut counts: HashMap<(&str, &str), usize> = HashMap::new();
+    for item in &relevant {
         *counts.entry((item.mode, item.type_)).or_default() += 1;
     }
     for ((mode, ty), n) in counts {
@@ -187,19 +205,44 @@ fn load_into(
     // The typed parse read the whole text; from here on only the resources' values (in file
     // order, mostly) and the configuration section are read.
     done_with(0..text.len());
+    let map_window = |window: &[&Item<'_>]| -> Vec<Model> {
+        window
+            .par_chunks(CHUNK)
+            .map_init(Tapes::default, |tapes, chunk| {
+                let mut part = Model::default();
+                for item in chunk {
+                    map_item(item, &index, &providers, file, text, tapes, &mut part);
+                }
+                part
+            })
+            .collect()
+    };
+    // Each chunk is mapped into a model of its own, appended in item order: the model's entries
+    // come out as if mapped one by one. One window's models are appended, and the text behind
+    // it released, while the next window is mapped.
     let mut released_to = 0;
-    for item in &items {
-        if !resources::is_relevant(item.mode, item.type_) {
-            continue;
-        }
-        // Everything of earlier resources lies before this one's address.
-        if let Some(at) = offset_in(text, item.header.get())
-            && at >= released_to + RELEASE_STEP
-        {
-            done_with(released_to..at);
-            released_to = at;
-        }
-        map_item(item, &index, &providers, file, text, &mut tapes, model);
+    let mut mapped: Vec<Model> = Vec::new();
+    for window in relevant.chunks(WINDOW) {
+        let start = window
+            .first()
+            .and_then(|item| offset_in(text, item.header.get()));
+        let append = || {
+            for part in mapped.drain(..) {
+                model.merge(part);
+            }
+            // Everything of earlier resources lies before this window's first address.
+            if let Some(at) = start
+                && at >= released_to + RELEASE_STEP
+            {
+                done_with(released_to..at);
+                released_to = at;
+            }
+        };
+        let (parts, ()) = rayon::join(|| map_window(window), append);
+        mapped = parts;
+    }
+    for part in mapped {
+        model.merge(part);
     }
     crate::timings::phase("plan: resources → model");
     Ok(())
