@@ -174,7 +174,14 @@ impl<'m> Resolver<'m> {
         let (letter, index) = entity.letter();
         let payload = format!("{letter}{index}.{attr}");
         if let Ok(mut names) = self.names.lock() {
-            names.entry(payload.clone()).or_insert_with(readable);
+            let readable = readable();
+            match names.get_mut(&payload) {
+                Some(name) if readable < *name => *name = readable,
+                Some(_) => {}
+                None => {
+                    names.insert(payload.clone(), readable);
+                }
+            }
         }
         atoms::identity(&payload)
     }
@@ -187,7 +194,9 @@ impl<'m> Resolver<'m> {
         self.unknown_atom_named(why, || format!("<{why}>"))
     }
 
-    /// [`Resolver::unknown_atom`] shown as `readable` in messages (the first name given wins).
+    /// [`Resolver::unknown_atom`] shown as `readable` in messages. Of several names given for
+    /// one atom the least is kept, so that the name does not depend on which rule, running on
+    /// another thread, asked first; an interpolation (`${...}`) sorts before a reason (`<...>`).
     fn unknown_atom_named(&self, why: &Why, readable: impl FnOnce() -> String) -> String {
         let index = match self.unknowns.lock() {
             Ok(mut u) => match u.iter().position(|w| w == why) {
