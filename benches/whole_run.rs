@@ -17,6 +17,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The `Value` parse runs with the allocator the binary runs with, so that the comparison is
+/// between the work done, not between allocators.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Set in a child of this bench: parse that file into a `Value`, print the seconds, exit.
 const VALUE_PARSE_CHILD: &str = "REPL_LINT_BENCH_VALUE_PARSE";
 

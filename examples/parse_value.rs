@@ -15,3 +15,8 @@ fn main() {
         value.as_object().map_or(0, |o| o.len())
     );
 }
+
+/// The allocator the binary runs with, so that the comparison is between the work done.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
