@@ -126,7 +126,7 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
         Topology::from_graph(&graph)
     };
     drop(graph);
-    crate::timings::phase("topology");
+    crate::timings::phase("topology, freeing the graph");
     let suppressed = apply_suppressions(&sources, &model, options, &mut findings);
     apply_severities(&options.config, &mut findings);
     let baselined = options

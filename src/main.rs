@@ -341,6 +341,7 @@ fn give_back_freed_memory_at_once() {
 }
 
 fn main() -> ExitCode {
+    repl_lint::timings::start();
     #[cfg(feature = "mimalloc")]
     give_back_freed_memory_at_once();
     let cli = match Cli::try_parse() {

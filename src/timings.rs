@@ -12,6 +12,17 @@ fn enabled() -> bool {
 
 static LAST: Mutex<Option<Instant>> = Mutex::new(None);
 
+/// Starts the clock: the first phase is timed from here (the start of the process, when `main`
+/// calls it first).
+pub fn start() {
+    if !enabled() {
+        return;
+    }
+    if let Ok(mut last) = LAST.lock() {
+        *last = Some(Instant::now());
+    }
+}
+
 /// Marks the end of the phase `name`.
 pub fn phase(name: &str) {
     if !enabled() {
