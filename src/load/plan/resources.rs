@@ -30,6 +30,19 @@ pub struct Res<'v> {
     pub before: Option<At<'v>>,
 }
 
+/// The managed resource types that each set one part of a bucket's configuration.
+const BUCKET_SETTINGS: &[&str] = &[
+    "aws_s3_bucket_versioning",
+    "aws_s3_bucket_policy",
+    "aws_s3_bucket_server_side_encryption_configuration",
+    "aws_s3_bucket_object_lock_configuration",
+    "aws_s3_bucket_ownership_controls",
+    "aws_s3_bucket_public_access_block",
+    "aws_s3_bucket_request_payment_configuration",
+    "aws_s3_bucket_acl",
+    "aws_s3_bucket_lifecycle_configuration",
+];
+
 /// Whether the loader maps resources of this mode and type (others are never parsed).
 pub fn is_relevant(mode: &str, ty: &str) -> bool {
     if mode == "data" {
@@ -46,18 +59,9 @@ pub fn is_relevant(mode: &str, ty: &str) -> bool {
     matches!(
         ty,
         "aws_s3_bucket"
-            | "aws_s3_bucket_versioning"
             | "aws_s3_bucket_replication_configuration"
-            | "aws_s3_bucket_policy"
-            | "aws_s3_bucket_server_side_encryption_configuration"
-            | "aws_s3_bucket_object_lock_configuration"
-            | "aws_s3_bucket_ownership_controls"
-            | "aws_s3_bucket_public_access_block"
-            | "aws_s3_bucket_request_payment_configuration"
             | "aws_s3_account_public_access_block"
             | "aws_account_region"
-            | "aws_s3_bucket_acl"
-            | "aws_s3_bucket_lifecycle_configuration"
             | "aws_iam_role"
             | "aws_iam_role_policy"
             | "aws_iam_role_policy_attachment"
@@ -69,7 +73,7 @@ pub fn is_relevant(mode: &str, ty: &str) -> bool {
             | "aws_kms_alias"
             | "aws_organizations_policy"
             | "aws_organizations_policy_attachment"
-    )
+    ) || BUCKET_SETTINGS.contains(&ty)
 }
 
 /// Makes room in the model for `n` resources of this mode and type: the vectors of a large plan's
@@ -89,18 +93,7 @@ pub fn reserve(model: &mut Model, mode: &str, ty: &str, n: usize) {
         }
         ("managed", "aws_kms_key_policy") => model.key_policies.reserve(n),
         ("data", "aws_iam_policy_document") => model.documents.reserve(n),
-        (
-            "managed",
-            "aws_s3_bucket_versioning"
-            | "aws_s3_bucket_policy"
-            | "aws_s3_bucket_server_side_encryption_configuration"
-            | "aws_s3_bucket_object_lock_configuration"
-            | "aws_s3_bucket_ownership_controls"
-            | "aws_s3_bucket_public_access_block"
-            | "aws_s3_bucket_request_payment_configuration"
-            | "aws_s3_bucket_acl"
-            | "aws_s3_bucket_lifecycle_configuration",
-        ) => model.bucket_settings.reserve(n),
+        ("managed", t) if BUCKET_SETTINGS.contains(&t) => model.bucket_settings.reserve(n),
         _ => {}
     }
 }
