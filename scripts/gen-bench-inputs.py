@@ -59,8 +59,21 @@ def hcl_literal(v, indent):
     return "{\n" + inner + pad + "}"
 
 
-def hcl_body(expressions, indent):
-    """A configuration `expressions` object as HCL attributes and nested blocks."""
+def interpolated(document, references, known):
+    """A planned JSON document (a policy built with jsonencode() from references) as an HCL
+    string, with the values the references had in the plan written back as interpolations."""
+    text = hcl_string(document)
+    for ref in references:
+        value = known.get(ref)
+        if isinstance(value, str) and len(value) > 8:
+            text = text.replace(json.dumps(value)[1:-1], "${" + ref + "}")
+    return text
+
+
+def hcl_body(expressions, indent, planned=None, known=None):
+    """A configuration `expressions` object as HCL attributes and nested blocks. `planned` holds
+    the resource's planned values and `known` every resource attribute's planned value by
+    reference (`aws_iam_role.r.arn`), for the expressions the plan gives only as references."""
     pad = "  " * indent
     out = []
     for name, e in expressions.items():
@@ -70,7 +83,12 @@ def hcl_body(expressions, indent):
         elif isinstance(e, dict) and "constant_value" in e:
             out.append(f"{pad}{name} = {hcl_literal(e['constant_value'], indent)}\n")
         elif isinstance(e, dict) and e.get("references"):
-            out.append(f"{pad}{name} = {e['references'][0]}\n")
+            document = (planned or {}).get(name)
+            if isinstance(document, str) and document.startswith(("{", "[")):
+                text = interpolated(document, e["references"], known or {})
+                out.append(f"{pad}{name} = {text}\n")
+            else:
+                out.append(f"{pad}{name} = {e['references'][0]}\n")
         elif isinstance(e, dict):
             out.append(f"{pad}{name} {{\n{hcl_body(e, indent + 1)}{pad}}}\n")
     return "".join(out)
@@ -87,8 +105,8 @@ def providers_tf(plan):
     return "\n".join(out)
 
 
-def resource_tf(r):
-    body = hcl_body(r.get("expressions", {}), 1)
+def resource_tf(r, planned, known):
+    body = hcl_body(r.get("expressions", {}), 1, planned.get(r["address"]), known)
     key = r.get("provider_config_key", "aws")
     if key != "aws":
         body = f"  provider = {key}\n" + body
@@ -100,6 +118,16 @@ def resource_tf(r):
 
 def write_terraform(plan, out_dir):
     providers = providers_tf(plan)
+    planned = {
+        r["address"]: r.get("values") or {}
+        for r in plan.get("planned_values", {}).get("root_module", {}).get("resources", [])
+    }
+    known = {
+        f"{address}.{name}": value
+        for address, values in planned.items()
+        for name, value in values.items()
+        if isinstance(value, str)
+    }
     by_setup = {}
     for r in plan["configuration"]["root_module"].get("resources", []):
         by_setup.setdefault(setup_of(r["name"]), []).append(r)
@@ -110,7 +138,7 @@ def write_terraform(plan, out_dir):
             with open(os.path.join(group, "providers.tf"), "w") as f:
                 f.write(providers)
         with open(os.path.join(group, f"setup_{setup}.tf"), "w") as f:
-            f.write("\n".join(resource_tf(r) for r in resources))
+            f.write("\n".join(resource_tf(r, planned, known) for r in resources))
 
 
 # ----------------------------------------------------------- CloudFormation
