@@ -1378,3 +1378,35 @@ resource "aws_s3_bucket" "legacy" {
     assert_eq!(known(&legacy.rules[0].status), "Disabled");
     assert!(legacy.rules[0].expiration.is_some());
 }
+
+/// Root modules are parsed ahead on other cores: a broken one among several is still its own
+/// input error, and the files and buckets come in input order.
+#[test]
+fn several_root_modules_load_in_order_with_a_broken_one_between() {
+    let bucket =
+        |name: &str| format!("resource \"aws_s3_bucket\" \"b\" {{ bucket = \"{name}\" }}\n");
+    let (a, c, d) = (bucket("a"), bucket("c"), bucket("d"));
+    let dir = workspace(&[
+        ("a/main.tf", &a),
+        (
+            "b/main.tf",
+            "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \n}\n",
+        ),
+        ("c/main.tf", &c),
+        ("d/main.tf", &d),
+    ]);
+    let (m, db) = load_dir(&dir);
+    assert_eq!(m.input_errors.len(), 1, "{:?}", m.input_errors);
+    let error = &m.input_errors[0];
+    assert!(db.path(error.file).ends_with("b/main.tf"));
+    assert!(
+        error.message.starts_with("invalid HCL"),
+        "{}",
+        error.message
+    );
+    assert_eq!(text(&db, &error.loc), "\n");
+    let names: Vec<String> = m.buckets.iter().map(|b| known(&b.name)).collect();
+    assert_eq!(names, ["a", "c", "d"]);
+    let ids: Vec<u32> = m.buckets.iter().map(|b| b.origin.file.0).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+}

@@ -87,6 +87,21 @@ pub fn load(inputs: &[Input], options: &LoadOptions, db: &mut SourceDb) -> Model
     // another's exports.
     let mut templates = Vec::new();
     let mut steps = Vec::with_capacity(units.len());
+    // Terraform root modules are evaluated one at a time, in input order (the evaluator adds
+    // the files it meets to the source database); the next module's files are parsed on the
+    // other cores meanwhile.
+    let module_files: Vec<Vec<PathBuf>> = units
+        .iter()
+        .filter_map(|unit| match unit {
+            discover::Unit::TerraformModule { files, .. } => Some(files.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut modules_ahead = module_files.iter();
+    let mut prepared_next = modules_ahead
+        .next()
+        .map(|files| terraform::prepare(files))
+        .unwrap_or_default();
     for (unit, text) in units.into_iter().zip(texts) {
         match (unit, text) {
             (discover::Unit::File { path, .. }, Some(text)) => {
@@ -104,7 +119,13 @@ pub fn load(inputs: &[Input], options: &LoadOptions, db: &mut SourceDb) -> Model
             }
             (discover::Unit::TerraformModule { dir, files }, _) => {
                 let mut module = Model::default();
-                load_terraform_module(&dir, &files, options, db, &mut module);
+                let prepared = std::mem::take(&mut prepared_next);
+                let next = modules_ahead.next();
+                let (ahead, ()) = rayon::join(
+                    || next.map(|files| terraform::prepare(files)),
+                    || load_terraform_module(&dir, &files, prepared, options, db, &mut module),
+                );
+                prepared_next = ahead.unwrap_or_default();
                 steps.push(Step::Loaded(
                     Box::new(module),
                     fusion::UnitKind::TerraformRoot,
@@ -329,9 +350,10 @@ fn add_cfn_stack(
 fn load_terraform_module(
     dir: &Path,
     files: &[PathBuf],
+    prepared: std::collections::HashMap<PathBuf, terraform::Prepared>,
     options: &LoadOptions,
     db: &mut SourceDb,
     model: &mut Model,
 ) {
-    terraform::load_module(dir, files, options, db, model);
+    terraform::load_module(dir, files, prepared, options, db, model);
 }

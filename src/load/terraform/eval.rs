@@ -143,6 +143,8 @@ pub struct Ev<'a> {
     /// `.terraform/modules/modules.json`: module key → folder.
     pub installed: Option<HashMap<String, PathBuf>>,
     pub texts: RefCell<HashMap<FileId, std::sync::Arc<str>>>,
+    /// Root module files parsed ahead on other cores, taken as the module is parsed.
+    pub prepared: RefCell<std::collections::HashMap<PathBuf, super::parse::Prepared>>,
 }
 
 pub fn loc_of(file: FileId, e: &impl hcl_edit::Span) -> Loc {
@@ -192,6 +194,7 @@ impl<'a> Ev<'a> {
             doc_memo: Default::default(),
             installed: None,
             texts: Default::default(),
+            prepared: Default::default(),
         }
     }
 

@@ -23,6 +23,8 @@ mod resources;
 mod types;
 mod value;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -33,10 +35,14 @@ use super::LoadOptions;
 use eval::{Cx, Ev, Inst, Scope};
 use value::Val;
 
-/// Loads one root module (a folder of .tf files) and every module it calls.
+pub use parse::{Prepared, prepare};
+
+/// Loads one root module (a folder of .tf files) and every module it calls. `prepared` holds
+/// root module files already parsed ([`parse::prepare`]).
 pub fn load_module(
     dir: &Path,
     files: &[PathBuf],
+    prepared: HashMap<PathBuf, parse::Prepared>,
     options: &LoadOptions,
     db: &mut SourceDb,
     model: &mut Model,
@@ -44,6 +50,7 @@ pub fn load_module(
     let mut out = Model::default();
     let (errors, notes) = {
         let mut ev = Ev::new(db, options, dir.to_path_buf());
+        ev.prepared = RefCell::new(prepared);
         ev.installed = modules::read_installed(dir);
         let tf: Vec<PathBuf> = files
             .iter()
@@ -131,7 +138,7 @@ fn tfvars(ev: &Ev, root: &Rc<Inst>, path: &Path) {
         return tfvars_json(ev, root, path);
     }
     let mut errors = Vec::new();
-    let parsed = parse::parse_file(path, &mut ev.db.borrow_mut(), &mut errors);
+    let parsed = parse::parse_file(path, &mut ev.db.borrow_mut(), &mut errors, None);
     ev.errors.borrow_mut().extend(errors);
     let Some(p) = parsed else { return };
     ev.texts.borrow_mut().insert(p.file, p.text.clone());

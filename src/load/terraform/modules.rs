@@ -438,7 +438,8 @@ impl Ev<'_> {
                 continue;
             }
             let mut errors = Vec::new();
-            let parsed = parse_file(f, &mut self.db.borrow_mut(), &mut errors);
+            let prepared = self.prepared.borrow_mut().remove(f);
+            let parsed = parse_file(f, &mut self.db.borrow_mut(), &mut errors, prepared);
             self.errors.borrow_mut().extend(errors);
             match parsed {
                 Some(p) => src.add(p),

@@ -19,8 +19,43 @@ pub struct Parsed {
     pub body: Body,
 }
 
-/// Reads and parses one file; errors become input errors (with the span of the bad token).
-pub fn parse_file(path: &Path, db: &mut SourceDb, errors: &mut Vec<InputError>) -> Option<Parsed> {
+/// A file read and parsed ahead of the module evaluation that uses it, on another core.
+pub struct Prepared {
+    text: Arc<str>,
+    body: Body,
+}
+
+/// The root module files `files` read and parsed on all cores, by path. A file that cannot be
+/// read, decoded or parsed is left out: [`parse_file`] reads it again and reports why.
+pub fn prepare(files: &[PathBuf]) -> std::collections::HashMap<PathBuf, Prepared> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .filter(|f| f.extension().is_some_and(|x| x == "tf"))
+        .filter_map(|path| {
+            if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_FILE_BYTES) {
+                return None;
+            }
+            let bytes = crate::load::text::read_input(path).ok()?;
+            let text: Arc<str> = crate::load::text::decode(&bytes).ok()?.into();
+            let body = hcl_edit::parser::parse_body(&text).ok()?;
+            Some((path.clone(), Prepared { text, body }))
+        })
+        .collect()
+}
+
+/// Reads and parses one file, unless `prepared` already did; errors become input errors (with
+/// the span of the bad token).
+pub fn parse_file(
+    path: &Path,
+    db: &mut SourceDb,
+    errors: &mut Vec<InputError>,
+    prepared: Option<Prepared>,
+) -> Option<Parsed> {
+    if let Some(Prepared { text, body }) = prepared {
+        let file = db.add(path, text.clone());
+        return Some(Parsed { file, text, body });
+    }
     let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_FILE_BYTES);
     let bytes = if too_big {
         Err(format!("{}: larger than 16 MiB; not read", path.display()))
