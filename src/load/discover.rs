@@ -164,30 +164,38 @@ fn unreadable_entry(path: &Path, message: String, model: &mut Model, db: &mut So
         .push(super::unreadable(db, path, None, message));
 }
 
-/// Folders that another scanned folder calls as a local module (`source = "../x"`).
+/// Folders that another scanned folder calls as a local module (`source = "../x"`). The files
+/// are read on all cores; each folder's own path is resolved once.
 fn called_modules(
     tf_dirs: &BTreeMap<PathBuf, Vec<PathBuf>>,
 ) -> std::collections::BTreeSet<PathBuf> {
-    let mut called = std::collections::BTreeSet::new();
-    for (dir, files) in tf_dirs {
-        let own = dir.canonicalize().unwrap_or_else(|_| dir.clone());
-        for f in files {
-            let Ok(text) = std::fs::read_to_string(f) else {
-                continue;
-            };
-            for source in local_sources(&text) {
-                if let Ok(target) = dir.join(source).canonicalize()
-                    && target != own
-                    && tf_dirs
-                        .keys()
-                        .any(|d| d.canonicalize().ok().as_ref() == Some(&target))
-                {
-                    called.insert(target);
+    use rayon::prelude::*;
+    let scanned: std::collections::HashSet<PathBuf> = tf_dirs
+        .keys()
+        .filter_map(|d| d.canonicalize().ok())
+        .collect();
+    let calls: Vec<PathBuf> = tf_dirs
+        .par_iter()
+        .flat_map_iter(|(dir, files)| {
+            let own = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+            let mut targets = Vec::new();
+            for f in files {
+                let Ok(text) = std::fs::read_to_string(f) else {
+                    continue;
+                };
+                for source in local_sources(&text) {
+                    if let Ok(target) = dir.join(source).canonicalize()
+                        && target != own
+                        && scanned.contains(&target)
+                    {
+                        targets.push(target);
+                    }
                 }
             }
-        }
-    }
-    called
+            targets
+        })
+        .collect();
+    calls.into_iter().collect()
 }
 
 /// `source = "./x"` / `"../x"` arguments, found without parsing (a file that does not parse is
