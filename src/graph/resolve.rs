@@ -79,7 +79,8 @@ pub struct Resolver<'m> {
     by_base_address: HashMap<String, Option<Entity>>,
     /// Payload of each atom → what it stands for, for messages.
     names: std::sync::Mutex<HashMap<String, String>>,
-    unknowns: std::sync::Mutex<Vec<Why>>,
+    /// Each distinct reason an atom stands for → its number.
+    unknowns: std::sync::Mutex<HashMap<Why, usize>>,
     /// The partition used to derive ARNs.
     pub partition: String,
 }
@@ -199,11 +200,12 @@ impl<'m> Resolver<'m> {
     /// another thread, asked first; an interpolation (`${...}`) sorts before a reason (`<...>`).
     fn unknown_atom_named(&self, why: &Why, readable: impl FnOnce() -> String) -> String {
         let index = match self.unknowns.lock() {
-            Ok(mut u) => match u.iter().position(|w| w == why) {
-                Some(i) => i,
+            Ok(mut u) => match u.get(why) {
+                Some(&i) => i,
                 None => {
-                    u.push(why.clone());
-                    u.len() - 1
+                    let i = u.len();
+                    u.insert(why.clone(), i);
+                    i
                 }
             },
             Err(_) => 0,
