@@ -37,13 +37,27 @@ fn fuzz_corpora_and_regressions_run_without_panics() {
 
 #[test]
 fn hcl_corpus_runs_without_panics() {
+    use rayon::prelude::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/hcl");
-    let scratch = std::env::temp_dir().join(format!("repl-lint-hcl-corpus-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch).unwrap();
-    for entry in std::fs::read_dir(&root).unwrap().flatten() {
-        std::fs::copy(entry.path(), scratch.join("main.tf")).unwrap();
-        let outcome = engine::run(&[Input::Path(scratch.clone())], &Options::default());
+    let files: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    let base = std::env::temp_dir().join(format!("repl-lint-hcl-corpus-{}", std::process::id()));
+    let next = AtomicUsize::new(0);
+    // Each worker has a folder of its own, holding one input at a time as its main.tf.
+    let scratch = || {
+        let dir = base.join(next.fetch_add(1, Ordering::Relaxed).to_string());
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    };
+    files.par_iter().for_each_init(scratch, |dir, path| {
+        std::fs::copy(path, dir.join("main.tf")).unwrap();
+        let outcome = engine::run(&[Input::Path(dir.clone())], &Options::default());
         let _ = repl_lint::report::human::render(&outcome, false);
-    }
-    let _ = std::fs::remove_dir_all(&scratch);
+    });
+    let _ = std::fs::remove_dir_all(&base);
+    assert!(!files.is_empty(), "no HCL corpus under {}", root.display());
 }
