@@ -1,13 +1,16 @@
 //! The statement a fix proposes can be pasted into the configuration as it is.
 
+mod common;
+
 use std::path::PathBuf;
 
+use common::TempRepo;
 use repl_lint::engine::{self, Options};
 use repl_lint::load::Input;
 
 /// The `dstp-replicate-tags` bad sample with a replica bucket whose name is known only after
 /// apply.
-fn replica_named_after_apply() -> PathBuf {
+fn replica_named_after_apply() -> TempRepo {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let sample = std::fs::read_to_string(root.join("samples/dstp-replicate-tags/bad-tf/main.tf"))
         .expect("the sample exists");
@@ -18,20 +21,18 @@ fn replica_named_after_apply() -> PathBuf {
         "bucket = \"acme-data-replica-${random_pet.suffix.id}\"",
         1,
     ) + "\nresource \"random_pet\" \"suffix\" {}\n";
-    let dir = std::env::temp_dir().join(format!("repl-lint-fix-texts-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    std::fs::write(dir.join("main.tf"), text).expect("write main.tf");
-    dir
+    let repo = TempRepo::new("fix-texts");
+    repo.write("main.tf", &text);
+    repo
 }
 
 #[test]
 fn a_name_known_after_apply_is_shown_as_its_interpolation() {
-    let dir = replica_named_after_apply();
+    let repo = replica_named_after_apply();
     let outcome = engine::run(
-        &[Input::Path(dir.clone())],
+        &[Input::Path(repo.path().to_path_buf())],
         &Options::only("dstp-replicate-tags"),
     );
-    let _ = std::fs::remove_dir_all(&dir);
     assert!(
         outcome.input_errors.is_empty(),
         "{:?}",

@@ -1,13 +1,16 @@
 //! One missing grant is one finding, however many replication rules need it.
 
+mod common;
+
 use std::path::PathBuf;
 
+use common::TempRepo;
 use repl_lint::engine::{self, Options};
 use repl_lint::load::Input;
 
 /// The `srcp-tagging` bad sample with two more rules, filtered by prefix: every rule needs
 /// `s3:GetObjectVersionTagging`, on `SRC/*`, `SRC/one*` and `SRC/two*`.
-fn three_rules() -> PathBuf {
+fn three_rules() -> TempRepo {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let sample = std::fs::read_to_string(root.join("samples/srcp-tagging/bad-tf/main.tf"))
         .expect("the sample exists");
@@ -26,17 +29,18 @@ fn three_rules() -> PathBuf {
         &format!("{}{}{marker}", extra("one", 2), extra("two", 3)),
         1,
     );
-    let dir = std::env::temp_dir().join(format!("repl-lint-grouping-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    std::fs::write(dir.join("main.tf"), text).expect("write main.tf");
-    dir
+    let repo = TempRepo::new("grouping");
+    repo.write("main.tf", &text);
+    repo
 }
 
 #[test]
 fn a_grant_missing_for_several_prefix_rules_is_one_finding() {
-    let dir = three_rules();
-    let outcome = engine::run(&[Input::Path(dir.clone())], &Options::only("srcp-tagging"));
-    let _ = std::fs::remove_dir_all(&dir);
+    let repo = three_rules();
+    let outcome = engine::run(
+        &[Input::Path(repo.path().to_path_buf())],
+        &Options::only("srcp-tagging"),
+    );
     assert!(
         outcome.input_errors.is_empty(),
         "{:?}",
