@@ -55,25 +55,20 @@ fn without_covered(groups: Vec<Group<'_>>) -> Vec<Group<'_>> {
             && narrow.actions.iter().all(|a| wide.actions.contains(a))
             && iam::matching::glob(&wide.grant, &narrow.grant, false) == Match::Yes
     };
-    let mut keep = vec![true; groups.len()];
     // Groups come sorted by configuration: compare within each run of one configuration.
-    let mut start = 0;
-    while start < groups.len() {
-        let replication = groups[start].replication;
-        let end = groups[start..]
-            .iter()
-            .position(|g| g.replication != replication)
-            .map_or(groups.len(), |n| start + n);
-        for narrow in start..end {
-            // Two patterns that cover each other (`X/*`, `X/**`): the first one stays.
-            keep[narrow] = !(start..end).any(|wide| {
-                wide != narrow
-                    && covers(&groups[wide], &groups[narrow])
-                    && (wide < narrow || !covers(&groups[narrow], &groups[wide]))
-            });
-        }
-        start = end;
-    }
+    // Of two patterns that cover each other (`X/*`, `X/**`) the first one stays.
+    let keep: Vec<bool> = groups
+        .chunk_by(|a, b| a.replication == b.replication)
+        .flat_map(|run| {
+            (0..run.len()).map(move |narrow| {
+                !(0..run.len()).any(|wide| {
+                    wide != narrow
+                        && covers(&run[wide], &run[narrow])
+                        && (wide < narrow || !covers(&run[narrow], &run[wide]))
+                })
+            })
+        })
+        .collect();
     groups
         .into_iter()
         .zip(keep)
