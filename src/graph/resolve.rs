@@ -170,19 +170,13 @@ impl<'m> Resolver<'m> {
         self.by_base_address.get(address).copied().flatten()
     }
 
-    /// The identity atom of one attribute of an entity, remembered for messages.
+    /// The identity atom of one attribute of an entity, remembered for messages (every caller
+    /// names one attribute of one entity alike, so the first name is kept).
     pub fn atom(&self, entity: Entity, attr: &str, readable: impl FnOnce() -> String) -> String {
         let (letter, index) = entity.letter();
         let payload = format!("{letter}{index}.{attr}");
         if let Ok(mut names) = self.names.lock() {
-            let readable = readable();
-            match names.get_mut(&payload) {
-                Some(name) if readable < *name => *name = readable,
-                Some(_) => {}
-                None => {
-                    names.insert(payload.clone(), readable);
-                }
-            }
+            names.entry(payload.clone()).or_insert_with(readable);
         }
         atoms::identity(&payload)
     }
@@ -212,7 +206,14 @@ impl<'m> Resolver<'m> {
         };
         let payload = format!("w{index}");
         if let Ok(mut names) = self.names.lock() {
-            names.entry(payload.clone()).or_insert_with(readable);
+            let readable = readable();
+            match names.get_mut(&payload) {
+                Some(name) if readable < *name => *name = readable,
+                Some(_) => {}
+                None => {
+                    names.insert(payload.clone(), readable);
+                }
+            }
         }
         atoms::identity(&payload)
     }
