@@ -75,7 +75,7 @@ fn input_error(file: FileId, loc: Loc, message: impl Into<String>) -> InputError
 }
 
 /// The location of a raw value of the plan text.
-fn raw_loc(file: FileId, text: &str, raw: &RawValue) -> Loc {
+pub(super) fn raw_loc(file: FileId, text: &str, raw: &RawValue) -> Loc {
     match offset_in(text, raw.get()) {
         Some(start) => Loc::span(file, start, start + raw.get().len()),
         None => Loc::None,
@@ -578,9 +578,9 @@ fn error_offset(text: &str, e: &serde_json::Error) -> usize {
     (line_start + e.column().saturating_sub(1)).min(text.len())
 }
 
-fn strip_position(message: &str) -> &str {
+pub(super) fn strip_position(message: &str) -> &str {
     match message.rfind(" at line ") {
-        Some(i) => &message[..i],
+        Some(i) => message.get(..i).unwrap_or(message),
         None => message,
     }
 }

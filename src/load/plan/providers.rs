@@ -6,7 +6,7 @@ use super::schema::Configuration;
 use crate::load::LoadOptions;
 use crate::model::{Value, arn};
 use crate::source::{FileId, Loc};
-use crate::syntax::json_tape::{Kind, NodeRef, Tape, offset_in};
+use crate::syntax::json_tape::{Kind, NodeRef, Tape};
 
 #[derive(Default, Clone)]
 struct Provider {
@@ -36,9 +36,7 @@ impl Providers {
         };
         for (key, pc) in config.iter().flat_map(|c| c.provider_config.iter()) {
             let mut p = Provider {
-                loc: offset_in(text, pc.raw.get()).map_or(Loc::None, |start| {
-                    Loc::span(file, start, start + pc.raw.get().len())
-                }),
+                loc: super::raw_loc(file, text, pc.raw),
                 ..Provider::default()
             };
             let parsed = pc

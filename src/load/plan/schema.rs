@@ -35,14 +35,7 @@ where
     let raw = <&'a RawValue>::deserialize(d)?;
     match serde_json::from_str::<T>(raw.get()) {
         Ok(value) => Ok(Spanned { value, raw }),
-        Err(e) => {
-            let message = e.to_string();
-            let message = match message.rfind(" at line ") {
-                Some(i) => message.get(..i).unwrap_or(&message),
-                None => &message,
-            };
-            Err(D::Error::custom(message))
-        }
+        Err(e) => Err(D::Error::custom(super::strip_position(&e.to_string()))),
     }
 }
 
