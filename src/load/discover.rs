@@ -170,22 +170,24 @@ fn called_modules(
     tf_dirs: &BTreeMap<PathBuf, Vec<PathBuf>>,
 ) -> std::collections::BTreeSet<PathBuf> {
     use rayon::prelude::*;
-    let scanned: std::collections::HashSet<PathBuf> = tf_dirs
-        .keys()
-        .filter_map(|d| d.canonicalize().ok())
+    let resolved: Vec<(&PathBuf, &Vec<PathBuf>, Option<PathBuf>)> = tf_dirs
+        .iter()
+        .map(|(dir, files)| (dir, files, dir.canonicalize().ok()))
         .collect();
-    let calls: Vec<PathBuf> = tf_dirs
+    let scanned: std::collections::HashSet<&PathBuf> =
+        resolved.iter().filter_map(|(_, _, c)| c.as_ref()).collect();
+    resolved
         .par_iter()
-        .flat_map_iter(|(dir, files)| {
-            let own = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+        .flat_map_iter(|(dir, files, canonical)| {
+            let own = canonical.as_ref().unwrap_or(dir);
             let mut targets = Vec::new();
-            for f in files {
+            for f in files.iter() {
                 let Ok(text) = std::fs::read_to_string(f) else {
                     continue;
                 };
                 for source in local_sources(&text) {
                     if let Ok(target) = dir.join(source).canonicalize()
-                        && target != own
+                        && target != **own
                         && scanned.contains(&target)
                     {
                         targets.push(target);
@@ -194,8 +196,7 @@ fn called_modules(
             }
             targets
         })
-        .collect();
-    calls.into_iter().collect()
+        .collect()
 }
 
 /// `source = "./x"` / `"../x"` arguments, found without parsing (a file that does not parse is
