@@ -43,10 +43,6 @@ fn decide(
     access.decide(g, &need)
 }
 
-fn set(need: &mut crate::rules::access::Need, key: &'static str, value: String) {
-    need.set_context(key, value);
-}
-
 /// The values written for condition `key` in Allow statements that cover the need's action.
 fn written_values(g: &Graph<'_>, c: &Checked, key: &str) -> Vec<String> {
     let mut docs: Vec<_> = g.roles[c.role].identity.clone();
@@ -121,7 +117,7 @@ pub(crate) fn near_miss(g: &Graph<'_>, c: &Checked) -> Option<NearMiss> {
             .any(|(k, v)| *k == SSE && v.eq_ignore_ascii_case("aws:kms:dsse"));
         return if dsse {
             allowed_with(g, c, Kind::Dsse, "aws:kms".into(), |n| {
-                set(n, SSE, "aws:kms".into())
+                n.set_context(SSE, "aws:kms".into())
             })
         } else {
             None
@@ -144,7 +140,7 @@ pub(crate) fn near_miss(g: &Graph<'_>, c: &Checked) -> Option<NearMiss> {
         for value in written_values(g, c, VIA) {
             if value != via
                 && let Some(m) = allowed_with(g, c, Kind::ViaService, value.clone(), |n| {
-                    set(n, VIA, value.clone())
+                    n.set_context(VIA, value.clone())
                 })
             {
                 return Some(m);
@@ -156,7 +152,7 @@ pub(crate) fn near_miss(g: &Graph<'_>, c: &Checked) -> Option<NearMiss> {
         for value in [bucket.clone(), format!("{bucket}/*")] {
             if value != object
                 && let Some(m) = allowed_with(g, c, Kind::ContextForm, value.clone(), |n| {
-                    set(n, CONTEXT, value.clone())
+                    n.set_context(CONTEXT, value.clone())
                 })
             {
                 return Some(m);
@@ -166,8 +162,8 @@ pub(crate) fn near_miss(g: &Graph<'_>, c: &Checked) -> Option<NearMiss> {
     if let Some(owner) = c.need.owner.as_deref().map(str::to_string)
         && current("kms:CallerAccount").is_some_and(|a| a != owner)
         && let Some(m) = allowed_with(g, c, Kind::CallerAccount, owner.clone(), |n| {
-            set(n, "kms:CallerAccount", owner.clone());
-            set(n, "aws:PrincipalAccount", owner.clone());
+            n.set_context("kms:CallerAccount", owner.clone());
+            n.set_context("aws:PrincipalAccount", owner.clone());
         })
     {
         return Some(m);
