@@ -333,8 +333,9 @@ fn give_back_freed_memory_soon() {
     /// bindings name no constant for; its default, 1000 ms, tells that the index is still right.
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
     const PURGE_DELAY_DEFAULT: std::ffi::c_long = 1000;
-    // SAFETY: reading and setting an option are loads and stores in mimalloc's option table,
-    // allowed at any time from any thread; an index out of range is ignored.
+    // SAFETY: reading and setting an option are plain loads and stores in mimalloc's option
+    // table; this runs first in `main`, before any other thread exists. An index out of range
+    // is ignored.
     unsafe {
         if libmimalloc_sys::mi_option_get(PURGE_DELAY) == PURGE_DELAY_DEFAULT {
             libmimalloc_sys::mi_option_set_default(PURGE_DELAY, 10);

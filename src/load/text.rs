@@ -102,7 +102,9 @@ impl MappedText {
     }
 
     pub fn as_str(&self) -> &str {
-        // SAFETY: the bytes were checked to be UTF-8 when mapped, and the mapping is read-only.
+        // SAFETY: the bytes were checked to be UTF-8 when mapped, and the mapping is read-only
+        // for this process. It holds only while no other process rewrites the file in place
+        // during the run: the caveat documented on the type, which the README states as well.
         unsafe { std::str::from_utf8_unchecked(&self.map) }
     }
 
