@@ -108,12 +108,18 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
     crate::timings::phase("graph");
     let cx = Context::with_config(&graph, &options.config);
     crate::timings::phase("context");
+    // Decided here, on all cores, before the rules that share them start: a rule asking first
+    // would hold the other rules' workers waiting, not helping.
+    cx.checked();
+    crate::timings::phase("permission checks");
     let mut findings: Vec<Finding> = RULES
         .par_iter()
         .filter(|r| selected(**r, options))
         .flat_map_iter(|rule| {
             let mut out = Vec::new();
-            rule.check(&cx, &mut Sink::new(rule.meta(), &mut out));
+            crate::timings::rule(rule.meta().id, || {
+                rule.check(&cx, &mut Sink::new(rule.meta(), &mut out));
+            });
             out
         })
         .collect();

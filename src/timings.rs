@@ -36,6 +36,21 @@ pub fn phase(name: &str) {
     eprintln!("[timings] {name:<28} {elapsed:>7.3} s   rss {rss:>6.0} MB   peak {peak:>6.0} MB");
 }
 
+/// Times `work` as one rule's share of the rules phase (rules run side by side on the thread
+/// pool, so their times add up to more than the phase's wall time).
+pub fn rule<T>(id: &str, work: impl FnOnce() -> T) -> T {
+    if !enabled() {
+        return work();
+    }
+    let start = Instant::now();
+    let out = work();
+    eprintln!(
+        "[timings]   rule {id:<32} {:>7.3} s",
+        start.elapsed().as_secs_f64()
+    );
+    out
+}
+
 /// Current and peak resident set, in MB (10^6 bytes); zero where /proc is not there.
 fn memory_mb() -> (f64, f64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

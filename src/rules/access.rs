@@ -8,7 +8,8 @@
 //! reported once, by the most specific rule.
 
 use crate::graph::{
-    DocId, DocOwner, DocState, Graph, KeyLink, Link, Resolved, RoleView, RuleRef, Tri,
+    DocId, DocOwner, DocState, Graph, KeyLink, Link, ReplicationView, Resolved, RoleView, RuleRef,
+    Tri,
 };
 use crate::iam::{
     self, Decision, PolicyContext, Principal, Request, RequestContext, ResourceKind, Slot,
@@ -16,6 +17,7 @@ use crate::iam::{
 };
 use crate::source::Loc;
 
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Text shared by the needs of one replication rule (the same ARN, owner and context serve
@@ -625,32 +627,42 @@ pub fn decide_with_action(g: &Graph<'_>, c: &Checked, action: &'static str) -> D
     access.decide(g, &need)
 }
 
+/// How many replication configurations one worker decides in a row: a role's side of the
+/// requests is built once per run of configurations, and large inputs have a role per
+/// configuration, so a short run rebuilds little.
+const CHECK_CHUNK: usize = 64;
+
 /// Every need of every active rule whose role is in the input, decided once per run; ordered by
 /// replication configuration ([`super::Context::checked_of`] relies on it).
+///
+/// Runs of configurations are decided on all cores and joined in order. The caller must not
+/// hold the pool's other workers waiting on the result (a `OnceLock` initialised from a pool
+/// worker would), or the runs are decided one after the other.
 pub fn check_all(g: &Graph<'_>) -> Vec<Checked> {
-    // At most 14 needs per rule (bucket, object reads with Object Lock, four writes, three key
-    // uses); reserved once, the untouched rest costs address space only, where growing moved
-    // every check several times.
-    let rules: usize = g.replications.iter().map(|v| v.rules.len()).sum();
-    let mut out = Vec::with_capacity(rules * 14);
-    // A role's side of the requests is built once and kept only while configurations using the
-    // role remain: large inputs have a role per configuration, and keeping every role's session
-    // context until the end held megabytes at the peak of the run.
-    let mut uses_left = vec![0u32; g.roles.len()];
-    for role in g.replications.iter().filter_map(|v| v.role.found()) {
-        if let Some(uses) = uses_left.get_mut(role) {
-            *uses += 1;
-        }
+    let chunks: Vec<Vec<Checked>> = g
+        .replications
+        .par_chunks(CHECK_CHUNK)
+        .enumerate()
+        .map(|(n, views)| check_run(g, n * CHECK_CHUNK, views))
+        .collect();
+    let mut out = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    for chunk in chunks {
+        out.extend(chunk);
     }
+    out
+}
+
+/// The needs of the configurations `views`, the first of which is configuration `first`.
+fn check_run(g: &Graph<'_>, first: usize, views: &[ReplicationView]) -> Vec<Checked> {
+    // At most 14 needs per rule (bucket, object reads with Object Lock, four writes, three key
+    // uses): reserved once, where growing moved every check several times.
+    let rules: usize = views.iter().map(|v| v.rules.len()).sum();
+    let mut out = Vec::with_capacity(rules * 14);
     let mut accesses: foldhash::HashMap<usize, RoleAccess<'_>> = foldhash::HashMap::default();
-    for (ri, view) in g.replications.iter().enumerate() {
+    for (ri, view) in (first..).zip(views) {
         let Some(role) = view.role.found() else {
             continue;
         };
-        let last_use = uses_left.get_mut(role).is_none_or(|uses| {
-            *uses = uses.saturating_sub(1);
-            *uses == 0
-        });
         for rule in 0..view.rules.len() {
             let Some(r) = g.rule_ref(ri, rule) else {
                 continue;
@@ -671,9 +683,6 @@ pub fn check_all(g: &Graph<'_>) -> Vec<Checked> {
                     decision,
                 });
             }
-        }
-        if last_use {
-            accesses.remove(&role);
         }
     }
     out
