@@ -11,6 +11,7 @@ mod index;
 mod providers;
 mod resources;
 mod schema;
+mod sections;
 mod values;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -113,7 +114,7 @@ fn load_into(
         None => (text, 0),
     };
     crate::timings::phase("plan: read");
-    let plan: schema::Plan<'_> = serde_json::from_str(body).map_err(|e| {
+    let plan = sections::parse(body).map_err(|e| {
         let offset = shift + error_offset(body, &e);
         let end = (offset + 1).min(text.len());
         let what = match e.classify() {

@@ -72,7 +72,7 @@ impl<T> std::ops::Deref for Spanned<'_, T> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct Plan<'a> {
     #[serde(borrow, default)]
     pub format_version: Option<Spanned<'a, Text<'a>>>,
