@@ -4,6 +4,8 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::source::{FileKind, SourceText};
 
 /// Why a file is not text: the message, and for bytes that are not UTF-8 their lossy decoding
@@ -69,6 +71,35 @@ fn read_shared_mapping_from(path: &Path, map_min: u64) -> Result<SourceText, Rea
     decode_shared(std::fs::read(path).map_err(io)?)
 }
 
+/// Whether `bytes` are UTF-8, checked in pieces on all cores (reading a large mapped file's
+/// pages in for the first time is most of the cost). Pieces are cut before a byte that starts a
+/// character, so the whole is UTF-8 exactly when every piece is; a cut that finds none (the
+/// text is not UTF-8 there) may fail a piece, and `false` sends the caller to the one check
+/// that says where.
+fn is_utf8_on_all_cores(bytes: &[u8]) -> bool {
+    is_utf8_in_pieces(bytes, 1 << 20)
+}
+
+fn is_utf8_in_pieces(bytes: &[u8], piece_len: usize) -> bool {
+    let piece_len = piece_len.max(1);
+    let mut pieces = Vec::with_capacity(bytes.len() / piece_len + 1);
+    let mut rest = bytes;
+    while rest.len() > piece_len {
+        // At most three continuation bytes (`10xxxxxx`) follow a character's first byte; the
+        // end of the text is a cut as well.
+        let cut = (piece_len..piece_len + 4)
+            .find(|&i| rest.get(i).is_none_or(|b| b & 0xC0 != 0x80))
+            .unwrap_or(piece_len);
+        let (piece, tail) = rest.split_at(cut);
+        pieces.push(piece);
+        rest = tail;
+    }
+    pieces.push(rest);
+    pieces
+        .par_iter()
+        .all(|piece| std::str::from_utf8(piece).is_ok())
+}
+
 /// The text of a large file, mapped read-only: after loading, [`MappedText::release_resident`]
 /// lets the kernel drop its pages from the process, and only the few a report reads come back
 /// (from the page cache). A heap copy would stay resident to the end of the run, when the model,
@@ -95,7 +126,9 @@ impl MappedText {
         if u64::try_from(map.len()) != Ok(size) || has_bom(&map) {
             return Ok(None);
         }
-        if let Err(e) = std::str::from_utf8(&map) {
+        if !is_utf8_on_all_cores(&map)
+            && let Err(e) = std::str::from_utf8(&map)
+        {
             return Err(ReadError::decoding(&map, not_utf8(e)));
         }
         Ok(Some(MappedText { map }))
@@ -342,6 +375,30 @@ fn floor_char_boundary(text: &str, max: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        /// Checked in pieces of any length, bytes are UTF-8 exactly when they are as a whole.
+        #[test]
+        fn pieces_agree_with_one_check(
+            parts in prop::collection::vec(
+                prop_oneof![
+                    "[a\u{e9}\u{20ac}\u{1f600}\n]{0,6}".prop_map(String::into_bytes),
+                    prop::collection::vec(any::<u8>(), 0..3),
+                ],
+                0..12,
+            ),
+            piece_len in 1usize..9,
+        ) {
+            let bytes = parts.concat();
+            prop_assert_eq!(
+                is_utf8_in_pieces(&bytes, piece_len),
+                std::str::from_utf8(&bytes).is_ok()
+            );
+        }
+    }
 
     #[test]
     fn decodes_boms_and_utf16() {

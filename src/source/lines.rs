@@ -1,5 +1,7 @@
 //! Lines and columns of byte offsets.
 
+use rayon::prelude::*;
+
 /// Lines are found by counting newlines from the start of the block an offset is in, and columns
 /// by counting characters the same way: a list of every line start took 17 MB for a 100 MB
 /// plan, two counts per block take 200 KB. A lookup counts at most a block or two, and so reads
@@ -17,13 +19,24 @@ pub(super) struct LineIndex {
 }
 
 /// For every block start up to the text's length included: the sum of `count` over the blocks
-/// before it (the last entry is the whole text's).
-fn before_each_block(text: &[u8], count: impl Fn(&[u8]) -> usize) -> Vec<u32> {
-    let mut out = Vec::with_capacity(text.len() / LINE_BLOCK + 2);
+/// before it (the last entry is the whole text's). A large text's blocks are counted on all
+/// cores.
+fn before_each_block(text: &[u8], count: impl Fn(&[u8]) -> usize + Sync) -> Vec<u32> {
+    const PARALLEL_FROM: usize = 1 << 20;
+    let counts: Vec<u32> = if text.len() >= PARALLEL_FROM {
+        text.par_chunks(LINE_BLOCK)
+            .map(|block| count(block) as u32)
+            .collect()
+    } else {
+        text.chunks(LINE_BLOCK)
+            .map(|block| count(block) as u32)
+            .collect()
+    };
+    let mut out = Vec::with_capacity(counts.len() + 1);
     let mut sum = 0u32;
-    for block in text.chunks(LINE_BLOCK) {
+    for n in counts {
         out.push(sum);
-        sum += count(block) as u32;
+        sum += n;
     }
     out.push(sum);
     out
@@ -110,6 +123,31 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_texts_blocks_are_counted_as_a_small_ones() {
+        let text = "a\u{e9}\n\u{1f600}b\n\n".repeat(300_000);
+        assert!(text.len() > 2 << 20);
+        let serial: Vec<u32> = {
+            let mut sum = 0;
+            let mut out: Vec<u32> = text
+                .as_bytes()
+                .chunks(LINE_BLOCK)
+                .map(|block| {
+                    let before = sum;
+                    sum += memchr::memchr_iter(b'\n', block).count() as u32;
+                    before
+                })
+                .collect();
+            out.push(sum);
+            out
+        };
+        let index = LineIndex::new(text.as_bytes());
+        assert_eq!(index.newlines_before_block, serial);
+        assert_eq!(index.newlines as usize, 3 * 300_000);
+        let last = text.len() - 1;
+        assert_eq!(index.line_col(&text, last).0, 3 * 300_000);
+    }
 
     /// What the index replaced: every line start, searched.
     fn every_line_start(text: &str) -> Vec<usize> {
