@@ -131,17 +131,23 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
     } else {
         Topology::from_graph(&graph)
     };
-    drop(graph);
-    crate::timings::phase("topology, freeing the graph");
-    let suppressed = apply_suppressions(&sources, &model, options, &mut findings);
-    apply_severities(&options.config, &mut findings);
-    let baselined = options
-        .baseline
-        .as_ref()
-        .map_or(0, |b| b.apply(&mut findings));
-    crate::timings::phase("suppressions, baseline");
-    sort_findings(&sources, &mut findings);
-    crate::timings::phase("sort findings");
+    crate::timings::phase("topology");
+    // Freeing the graph (views, documents, indexes) is a worker's job while the findings are
+    // filtered and sorted.
+    let ((suppressed, baselined), ()) = rayon::join(
+        || {
+            let suppressed = apply_suppressions(&sources, &model, options, &mut findings);
+            apply_severities(&options.config, &mut findings);
+            let baselined = options
+                .baseline
+                .as_ref()
+                .map_or(0, |b| b.apply(&mut findings));
+            sort_findings(&sources, &mut findings);
+            (suppressed, baselined)
+        },
+        move || drop(graph),
+    );
+    crate::timings::phase("freeing the graph; suppressions, baseline, sorting findings");
     // A problem of a whole configuration is found once per replication rule: keep one.
     let mut seen = std::collections::HashSet::new();
     findings.retain(|f| seen.insert(f.identity()));
