@@ -4,6 +4,8 @@
 
 use std::hash::BuildHasher;
 
+use hashbrown::HashTable;
+
 use crate::graph::{Graph, KeyLink, Link, Resolved};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -101,16 +103,13 @@ fn edge_key(e: &Edge) -> EdgeKey<'_> {
 }
 
 /// Builds a [`Topology`] with lookups, so that thousands of replication rules take linear time.
-/// The lookups hold hashes and indices into the topology (a chain per hash), not copies of
-/// the nodes' and edges' strings.
+/// The lookups hold indices into the topology, found by the hash of the key they point at, not
+/// copies of the nodes' and edges' strings.
 struct Builder {
     topology: Topology,
     hasher: foldhash::fast::RandomState,
-    /// Hash of a node's key → the last node with that hash; `node_chain[i]` the one before.
-    nodes: foldhash::HashMap<u64, usize>,
-    node_chain: Vec<Option<usize>>,
-    edges: foldhash::HashMap<u64, usize>,
-    edge_chain: Vec<Option<usize>>,
+    nodes: HashTable<usize>,
+    edges: HashTable<usize>,
 }
 
 impl Builder {
@@ -121,24 +120,9 @@ impl Builder {
                 edges: Vec::with_capacity(rules * 3),
             },
             hasher: foldhash::fast::RandomState::default(),
-            nodes: foldhash::HashMap::with_capacity_and_hasher(rules * 2, Default::default()),
-            node_chain: Vec::with_capacity(rules * 2),
-            edges: foldhash::HashMap::with_capacity_and_hasher(rules * 3, Default::default()),
-            edge_chain: Vec::with_capacity(rules * 3),
+            nodes: HashTable::with_capacity(rules * 2),
+            edges: HashTable::with_capacity(rules * 3),
         }
-    }
-
-    /// The node with `key`, if there is one.
-    fn find_node(&self, key: NodeKey<'_>) -> Option<usize> {
-        let mut next = self.nodes.get(&self.hasher.hash_one(key)).copied();
-        while let Some(i) = next {
-            let node = self.topology.nodes.get(i)?;
-            if NodeKey::of(node) == key {
-                return Some(i);
-            }
-            next = self.node_chain.get(i).copied().flatten();
-        }
-        None
     }
 
     /// The index of the node with `key`, made by `make` when new. A known node without an
@@ -149,39 +133,57 @@ impl Builder {
         account: Option<String>,
         make: impl FnOnce(Option<String>) -> Node,
     ) -> usize {
-        if let Some(i) = self.find_node(key) {
-            if let Some(existing) = self.topology.nodes.get_mut(i)
+        let hasher = &self.hasher;
+        let nodes = &mut self.topology.nodes;
+        let hash = hasher.hash_one(key);
+        if let Some(&i) = self.nodes.find(hash, |&i| {
+            nodes.get(i).is_some_and(|n| NodeKey::of(n) == key)
+        }) {
+            if let Some(existing) = nodes.get_mut(i)
                 && existing.account.is_none()
             {
                 existing.account = account;
             }
             return i;
         }
-        let node = make(account);
-        let hash = self.hasher.hash_one(NodeKey::of(&node));
-        let i = self.topology.nodes.len();
-        self.topology.nodes.push(node);
-        self.node_chain.push(self.nodes.insert(hash, i));
+        let i = nodes.len();
+        nodes.push(make(account));
+        self.nodes.insert_unique(hash, i, |&j| {
+            nodes.get(j).map_or(0, |n| hasher.hash_one(NodeKey::of(n)))
+        });
         i
     }
 
+    /// A node for something outside the input, known by its label.
+    fn labelled(&mut self, kind: NodeKind, label: String, account: Option<String>) -> usize {
+        let key_label = label.clone();
+        self.node(NodeKey::Label(kind, &key_label), account, |account| Node {
+            kind,
+            label,
+            address: None,
+            account,
+            parts: Vec::new(),
+        })
+    }
+
     fn edge(&mut self, edge: Edge) {
-        let hash = self.hasher.hash_one(edge_key(&edge));
-        let mut next = self.edges.get(&hash).copied();
-        while let Some(i) = next {
-            if self
-                .topology
-                .edges
-                .get(i)
-                .is_some_and(|e| edge_key(e) == edge_key(&edge))
-            {
-                return;
-            }
-            next = self.edge_chain.get(i).copied().flatten();
+        let hasher = &self.hasher;
+        let edges = &mut self.topology.edges;
+        let hash = hasher.hash_one(edge_key(&edge));
+        let known = self
+            .edges
+            .find(hash, |&i| {
+                edges.get(i).is_some_and(|e| edge_key(e) == edge_key(&edge))
+            })
+            .is_some();
+        if known {
+            return;
         }
-        let i = self.topology.edges.len();
-        self.topology.edges.push(edge);
-        self.edge_chain.push(self.edges.insert(hash, i));
+        let i = edges.len();
+        edges.push(edge);
+        self.edges.insert_unique(hash, i, |&j| {
+            edges.get(j).map_or(0, |e| hasher.hash_one(edge_key(e)))
+        });
     }
 }
 
@@ -211,17 +213,7 @@ impl Topology {
                             .known()
                             .unwrap_or("source bucket"),
                     );
-                    t.node(
-                        NodeKey::Label(NodeKind::Bucket, &label),
-                        src_account,
-                        |account| Node {
-                            kind: NodeKind::Bucket,
-                            label: label.clone(),
-                            address: None,
-                            account,
-                            parts: Vec::new(),
-                        },
-                    )
+                    t.labelled(NodeKind::Bucket, label, src_account)
                 }
             };
             let dst_account = account(&r.destination_account());
@@ -237,20 +229,7 @@ impl Topology {
                         parts: bucket_parts(g, b),
                     },
                 ),
-                None => {
-                    let label = r.destination_text();
-                    t.node(
-                        NodeKey::Label(NodeKind::Bucket, &label),
-                        dst_account,
-                        |account| Node {
-                            kind: NodeKind::Bucket,
-                            label: label.clone(),
-                            address: None,
-                            account,
-                            parts: Vec::new(),
-                        },
-                    )
-                }
+                None => t.labelled(NodeKind::Bucket, r.destination_text(), dst_account),
             };
             t.edge(Edge {
                 from: src,
@@ -279,20 +258,11 @@ impl Topology {
                         },
                     ))
                 }
-                Link::External(text) => {
-                    let label = g.display(text);
-                    Some(t.node(
-                        NodeKey::Label(NodeKind::Role, &label),
-                        crate::model::arn::account_of(text).map(str::to_string),
-                        |account| Node {
-                            kind: NodeKind::Role,
-                            label: label.clone(),
-                            address: None,
-                            account,
-                            parts: Vec::new(),
-                        },
-                    ))
-                }
+                Link::External(text) => Some(t.labelled(
+                    NodeKind::Role,
+                    g.display(text),
+                    crate::model::arn::account_of(text).map(str::to_string),
+                )),
                 _ => None,
             };
             if let Some(role) = role {
@@ -328,20 +298,11 @@ impl Topology {
                         },
                     ))
                 }
-                KeyLink::External(text) | KeyLink::AwsManaged(text) => {
-                    let label = g.display(text);
-                    Some(t.node(
-                        NodeKey::Label(NodeKind::Key, &label),
-                        crate::model::arn::account_of(text).map(str::to_string),
-                        |account| Node {
-                            kind: NodeKind::Key,
-                            label: label.clone(),
-                            address: None,
-                            account,
-                            parts: Vec::new(),
-                        },
-                    ))
-                }
+                KeyLink::External(text) | KeyLink::AwsManaged(text) => Some(t.labelled(
+                    NodeKind::Key,
+                    g.display(text),
+                    crate::model::arn::account_of(text).map(str::to_string),
+                )),
                 KeyLink::Unknown(_) | KeyLink::Absent => None,
             };
             if let Some(key) = key {
