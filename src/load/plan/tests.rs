@@ -210,6 +210,40 @@ fn invalid_json_reports_the_offset() {
     assert!(model.input_errors[0].message.contains("EOF"));
 }
 
+/// A plan large enough for its sections to be parsed on all cores: its errors and its model are
+/// those of one parse.
+#[test]
+fn a_large_plan_reads_as_a_small_one() {
+    let change = |i: usize| {
+        format!(
+            r#"{{"address": "aws_s3_bucket.b{i}", "mode": "managed", "type": "aws_s3_bucket", "name": "b{i}", "change": {{"actions": ["create"], "after": {{"bucket": "bucket-{i}"}}, "after_unknown": {{}}}}}}"#
+        )
+    };
+    let changes: Vec<String> = (0..40_000).map(change).collect();
+    let text = format!(
+        "{{\"format_version\": \"1.2\", \"planned_values\": {{\"root_module\": {{}}}}, \"resource_changes\": [{}], \"configuration\": {{\"root_module\": {{}}}}}}",
+        changes.join(",\n")
+    );
+    assert!(text.len() > 4 << 20, "{}", text.len());
+    let (_, _, model) = run(&text);
+    assert!(model.input_errors.is_empty(), "{:?}", model.input_errors);
+    assert_eq!(model.buckets.len(), 40_000);
+
+    // An error late in a section is reported where one parse reports it.
+    let broken = text.replacen("\"bucket-39990\"}", "\"bucket-39990\" x}", 1);
+    let (_, _, model) = run(&broken);
+    let error = &model.input_errors[0];
+    assert!(
+        error.message.starts_with("invalid JSON"),
+        "{}",
+        error.message
+    );
+    let Loc::Span(span) = error.loc else {
+        panic!("{:?}", error.loc)
+    };
+    assert_eq!(&broken[span.start as usize..span.start as usize + 1], "x");
+}
+
 #[test]
 fn rejects_what_is_not_a_plan() {
     for (text, needle) in [
