@@ -43,8 +43,9 @@ pub struct Index<'a> {
     resources: HashMap<String, HashMap<String, &'a ConfigResource<'a>>>,
     modules: HashMap<String, &'a ConfigModule<'a>>,
     calls: HashMap<String, &'a ModuleCall<'a>>,
-    /// `module_instance|resource` → instance keys present in the plan.
-    instances: HashMap<String, Vec<Option<String>>>,
+    /// Resource address without its instance key (`module.a["x"].aws_s3_bucket.b`) → instance
+    /// keys present in the plan. Mostly borrowed from the plan's own addresses.
+    instances: HashMap<Cow<'a, str>, Vec<Option<String>>>,
     /// `parent module_instance|call name` → module instance keys present in the plan.
     module_instances: HashMap<String, Vec<Option<String>>>,
 }
@@ -96,10 +97,15 @@ impl<'a> Index<'a> {
         self.instances.reserve(n);
     }
 
-    /// Records a resource instance seen in the plan (for choosing instances of references).
-    pub fn add_instance(&mut self, addr: &ResourceAddr) {
+    /// Records a resource instance seen in the plan at `address` (for choosing instances of
+    /// references).
+    pub fn add_instance(&mut self, address: &'a str, addr: &ResourceAddr) {
+        let without_key = match unkeyed_prefix(address, addr) {
+            Some(prefix) => Cow::Borrowed(prefix),
+            None => Cow::Owned(address::join(&addr.module_instance, &addr.resource)),
+        };
         self.instances
-            .entry(format!("{}|{}", addr.module_instance, addr.resource))
+            .entry(without_key)
             .or_default()
             .push(addr.key.clone());
         // Every module instance on the way down.
@@ -230,7 +236,7 @@ impl<'a> Index<'a> {
             Some(k) => Some(k.to_string()),
             None => pick(
                 self.instances
-                    .get(&format!("{}|{rel}", scope.module_instance)),
+                    .get(address::join(&scope.module_instance, rel).as_str()),
                 scope.key.as_deref(),
             ),
         };
@@ -325,6 +331,29 @@ impl<'a> Index<'a> {
 
 pub const KNOWN_AFTER_APPLY: &str = "known only after apply";
 
+/// The part of `address` before its instance key, when it is written as `addr` reads it
+/// (`module_instance.resource[key]`); `None` for an address written otherwise.
+fn unkeyed_prefix<'t>(address: &'t str, addr: &ResourceAddr) -> Option<&'t str> {
+    let rest = address.strip_prefix(addr.module_instance.as_str())?;
+    let rest = if addr.module_instance.is_empty() {
+        rest
+    } else {
+        rest.strip_prefix('.')?
+    };
+    let key = rest.strip_prefix(addr.resource.as_str())?;
+    let well_formed = match &addr.key {
+        None => key.is_empty(),
+        Some(k) => key
+            .strip_prefix('[')
+            .and_then(|inner| inner.strip_suffix(']'))
+            .is_some_and(|written| written == k),
+    };
+    if !well_formed {
+        return None;
+    }
+    address.get(..address.len() - key.len())
+}
+
 /// The instance a reference without a key means: the one with the referrer's own key, else the
 /// only one, else none (left to the graph).
 fn pick(keys: Option<&Vec<Option<String>>>, want: Option<&str>) -> Option<String> {
@@ -337,5 +366,35 @@ fn pick(keys: Option<&Vec<Option<String>>>, want: Option<&str>) -> Option<String
     match keys.as_slice() {
         [only] => only.clone(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_instance_is_filed_under_its_address_without_the_key() {
+        for (address, without_key) in [
+            ("aws_s3_bucket.b", Some("aws_s3_bucket.b")),
+            ("aws_s3_bucket.b[0]", Some("aws_s3_bucket.b")),
+            (
+                "data.aws_iam_policy_document.p[\"a.b\"]",
+                Some("data.aws_iam_policy_document.p"),
+            ),
+            (
+                "module.m[\"x\"].module.n.aws_iam_role.r[1]",
+                Some("module.m[\"x\"].module.n.aws_iam_role.r"),
+            ),
+            // Written otherwise than the parsed address reads: filed under the joined parts.
+            ("aws_s3_bucket.b[0][1]", None),
+        ] {
+            let addr = ResourceAddr::parse(address).expect(address);
+            assert_eq!(unkeyed_prefix(address, &addr), without_key, "{address}");
+            let mut index = Index::default();
+            index.add_instance(address, &addr);
+            let joined = address::join(&addr.module_instance, &addr.resource);
+            assert!(index.instances.contains_key(joined.as_str()), "{address}");
+        }
     }
 }

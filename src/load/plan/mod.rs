@@ -261,7 +261,7 @@ fn collect<'a>(plan: &'a schema::Plan<'a>, index: &mut Index<'a>) -> Vec<Item<'a
         let Some(addr) = ResourceAddr::parse(&rc.address.0) else {
             continue;
         };
-        index.add_instance(&addr);
+        index.add_instance(&rc.address.0, &addr);
         let actions = rc.change.actions();
         let gone = actions.iter().all(|a| a == "delete" || a == "forget");
         let Some(after) = rc.change.after.filter(|a| a.get() != "null") else {
@@ -330,7 +330,7 @@ fn walk<'a>(
         let Some(addr) = ResourceAddr::parse(&r.address.0) else {
             continue;
         };
-        index.add_instance(&addr);
+        index.add_instance(&r.address.0, &addr);
         let Some(values) = r.values.filter(|v| v.get() != "null") else {
             continue;
         };
