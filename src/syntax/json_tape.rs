@@ -87,6 +87,19 @@ impl Tape {
         result
     }
 
+    /// Reads `raw` (a part of `text`) when there is one. Afterwards [`Tape::root`] is the value
+    /// read, or `None` when there was nothing to read or it did not parse: never a value read
+    /// before. Whether a value was read.
+    pub fn read(&mut self, text: &str, raw: Option<&str>) -> bool {
+        match raw {
+            Some(raw) => self.parse(text, raw).is_ok(),
+            None => {
+                self.nodes.clear();
+                false
+            }
+        }
+    }
+
     /// The root node, when a value was parsed.
     pub fn root<'t>(&'t self, text: &'t str) -> Option<NodeRef<'t>> {
         (!self.nodes.is_empty()).then_some(NodeRef {

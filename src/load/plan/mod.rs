@@ -422,21 +422,18 @@ fn map_item(
     tapes: &mut Tapes,
     model: &mut Model,
 ) {
-    if tapes.values.parse(text, item.values.get()).is_err() {
+    if !tapes.values.read(text, Some(item.values.get())) {
         return;
     }
-    let unknown_read = item
-        .unknown
-        .is_some_and(|u| tapes.unknown.parse(text, u.get()).is_ok());
+    tapes.unknown.read(text, item.unknown.map(RawValue::get));
     // Only versioning changes are read from `before` so far (`ver-suspend-while-replicating`).
     let reads_before = matches!(item.type_, "aws_s3_bucket" | "aws_s3_bucket_versioning")
         && item
             .change
             .is_some_and(crate::model::ChangeActions::keeps_resource);
-    let before_read = reads_before
-        && item
-            .before
-            .is_some_and(|b| tapes.before.parse(text, b.get()).is_ok());
+    tapes
+        .before
+        .read(text, item.before.filter(|_| reads_before).map(RawValue::get));
     let config = index.config(&item.addr);
     // Most resources of a large plan are fully known: their configuration is read only when a
     // value is unknown or the type reads it anyway (priorities, legacy blocks, documents).
@@ -449,17 +446,20 @@ fn map_item(
             item.type_,
             "aws_s3_bucket" | "aws_s3_bucket_replication_configuration" | "aws_iam_policy_document"
         )
-        || (unknown_read && tapes.unknown.root(text).is_some_and(any_unknown));
-    let config_read = config
-        .and_then(|c| c.expressions)
-        .filter(|_| needs_config)
-        .is_some_and(|raw| tapes.config.parse(text, raw.get()).is_ok());
+        || tapes.unknown.root(text).is_some_and(any_unknown);
+    tapes.config.read(
+        text,
+        config
+            .and_then(|c| c.expressions)
+            .filter(|_| needs_config)
+            .map(RawValue::get),
+    );
     let tapes = &*tapes;
     let Some(values) = tapes.values.root(text) else {
         return;
     };
-    let unknown = tapes.unknown.root(text).filter(|_| unknown_read);
-    let expressions = tapes.config.root(text).filter(|_| config_read);
+    let unknown = tapes.unknown.root(text);
+    let expressions = tapes.config.root(text);
     let env = Env {
         file,
         index,
@@ -493,7 +493,6 @@ fn map_item(
     let before = tapes
         .before
         .root(text)
-        .filter(|_| before_read)
         .map(|b| At::new(Some(b), None, None, &env));
     let res = Res {
         origin: Origin {
