@@ -381,27 +381,26 @@ fn learn_from_data_sources(
         let Some(v) = node.str() else {
             continue;
         };
-        let key = provider_key(item, index);
+        let key = provider_key(index.config(&item.addr));
         let (start, end) = node.span();
         let loc = Loc::span(file, start, end);
         if attr == "arn" {
             if let Some(account) = crate::model::arn::account_of(&v) {
-                providers.learn_account(&key, account.to_string(), loc);
+                providers.learn_account(key, account.to_string(), loc);
             }
         } else if attr == "account_id" {
-            providers.learn_account(&key, v.into_owned(), loc);
+            providers.learn_account(key, v.into_owned(), loc);
         } else {
-            providers.learn_region(&key, v.into_owned(), loc);
+            providers.learn_region(key, v.into_owned(), loc);
         }
     }
 }
 
-fn provider_key(item: &Item<'_>, index: &Index<'_>) -> String {
-    index
-        .config(&item.addr)
+/// The provider configuration a resource uses (`aws`, `aws.replica`, `module.m:aws`).
+fn provider_key<'c>(config: Option<&'c schema::ConfigResource<'_>>) -> &'c str {
+    config
         .and_then(|c| c.provider_config_key.as_deref())
         .unwrap_or("aws")
-        .to_string()
 }
 
 /// The buffers one resource is read into, kept from one resource to the next.
@@ -466,7 +465,7 @@ fn map_item(
         scope: Scope::of(&item.addr),
     };
     let at = At::new(Some(values), unknown, expressions, &env);
-    let key = provider_key(item, index);
+    let key = provider_key(config);
     let mut depends_on = Vec::new();
     let orders = holds_policy
         || matches!(
@@ -503,8 +502,8 @@ fn map_item(
             format: Format::Plan,
         },
         at,
-        account: providers.account(&key),
-        region: providers.region(&key),
+        account: providers.account(key),
+        region: providers.region(key),
         depends_on,
         configured: config.is_some(),
         replaced: item.replaced.map(|a| raw_loc(file, text, a)),
