@@ -430,9 +430,10 @@ fn map_item(
         && item
             .change
             .is_some_and(crate::model::ChangeActions::keeps_resource);
-    tapes
-        .before
-        .read(text, item.before.filter(|_| reads_before).map(RawValue::get));
+    tapes.before.read(
+        text,
+        item.before.filter(|_| reads_before).map(RawValue::get),
+    );
     let config = index.config(&item.addr);
     // Most resources of a large plan are fully known: their configuration is read only when a
     // value is unknown or the type reads it anyway (priorities, legacy blocks, documents).
