@@ -114,7 +114,7 @@ fn load_into(
         None => (text, 0),
     };
     crate::timings::phase("plan: read");
-    let plan = sections::parse(body).map_err(|e| {
+    let mut plan = sections::parse(body).map_err(|e| {
         let offset = shift + error_offset(body, &e);
         let end = (offset + 1).min(text.len());
         let what = match e.classify() {
@@ -246,8 +246,27 @@ fn load_into(
         model.merge(part);
     }
     crate::timings::phase("plan: resources → model");
+    // The parse leaves a few allocations per resource (addresses taken apart, index entries,
+    // action lists): the cores free them together.
+    drop(relevant);
+    rayon::join(
+        || {
+            items
+                .into_par_iter()
+                .with_min_len(FREE_CHUNK)
+                .for_each(drop)
+        },
+        || drop(index),
+    );
+    std::mem::take(&mut plan.resource_changes)
+        .into_par_iter()
+        .with_min_len(FREE_CHUNK)
+        .for_each(drop);
     Ok(())
 }
+
+/// How many parsed resources one worker frees in a row.
+const FREE_CHUNK: usize = 4096;
 
 /// Every resource instance once, from the best place: `resource_changes` (planned values with
 /// unknown markers), then `prior_state` for data sources read during plan, then
