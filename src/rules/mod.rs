@@ -79,7 +79,8 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// Every permission replication needs, decided by the IAM engine (computed once per run).
+    /// Every permission replication needs, decided by the IAM engine (computed once per run;
+    /// the engine asks before the rules run, so that no rule waits on another's computation).
     pub fn checked(&self) -> &[access::Checked] {
         self.checked.get_or_init(|| access::check_all(self.graph))
     }
