@@ -33,15 +33,39 @@ pub fn prepare(files: &[PathBuf]) -> std::collections::HashMap<PathBuf, Prepared
         .par_iter()
         .filter(|f| f.extension().is_some_and(|x| x == "tf"))
         .filter_map(|path| {
-            if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_FILE_BYTES) {
-                return None;
-            }
-            let bytes = crate::load::text::read_input(path).ok()?;
-            let text: Arc<str> = crate::load::text::decode(&bytes).ok()?.into();
+            let text = read_text(path).ok()?;
             let body = hcl_edit::parser::parse_body(&text).ok()?;
             Some((path.clone(), Prepared { text, body }))
         })
         .collect()
+}
+
+/// Why a file's text could not be had: the message, and the bytes when they were read.
+struct Unreadable {
+    message: String,
+    bytes: Option<Vec<u8>>,
+}
+
+/// The text of a .tf file, refused past [`MAX_FILE_BYTES`].
+fn read_text(path: &Path) -> Result<Arc<str>, Unreadable> {
+    let plain = |message| Unreadable {
+        message,
+        bytes: None,
+    };
+    if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_FILE_BYTES) {
+        return Err(plain(format!(
+            "{}: larger than 16 MiB; not read",
+            path.display()
+        )));
+    }
+    let bytes = crate::load::text::read_input(path).map_err(plain)?;
+    match crate::load::text::decode(&bytes) {
+        Ok(text) => Ok(text.into()),
+        Err(message) => Err(Unreadable {
+            message,
+            bytes: Some(bytes),
+        }),
+    }
 }
 
 /// Reads and parses one file, unless `prepared` already did; errors become input errors (with
@@ -56,29 +80,16 @@ pub fn parse_file(
         let file = db.add(path, text.clone());
         return Some(Parsed { file, text, body });
     }
-    let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_FILE_BYTES);
-    let bytes = if too_big {
-        Err(format!("{}: larger than 16 MiB; not read", path.display()))
-    } else {
-        crate::load::text::read_input(path)
-    };
-    let bytes = match bytes {
-        Ok(b) => b,
-        Err(message) => {
-            errors.push(crate::load::unreadable(db, path, None, message));
-            return None;
+    match read_text(path) {
+        Ok(text) => {
+            let file = db.add(path, text.clone());
+            parse_text(file, text, errors)
         }
-    };
-    let text = match crate::load::text::decode(&bytes) {
-        Ok(t) => t,
-        Err(message) => {
-            errors.push(crate::load::unreadable(db, path, Some(&bytes), message));
-            return None;
+        Err(Unreadable { message, bytes }) => {
+            errors.push(crate::load::unreadable(db, path, bytes.as_deref(), message));
+            None
         }
-    };
-    let text: Arc<str> = text.into();
-    let file = db.add(path, text.clone());
-    parse_text(file, text, errors)
+    }
 }
 
 pub fn parse_text(file: FileId, text: Arc<str>, errors: &mut Vec<InputError>) -> Option<Parsed> {
