@@ -260,6 +260,7 @@ fn check(args: CheckArgs) -> ExitCode {
         config,
         baseline,
         without_topology: !matches!(args.format, Format::Markdown) && args.summary.is_none(),
+        process_exits_after: true,
     };
     // Leaked on purpose: the process ends right after, and freeing the sources and findings of
     // a large input one by one would only delay the exit.

@@ -45,7 +45,12 @@ pub fn contains_unknown(text: &str) -> bool {
 }
 
 pub fn contains_atoms(text: &str) -> bool {
-    text.chars().any(is_delimiter)
+    // The delimiters are U+E000..=U+E003, in UTF-8 `EE 80 80..=83`: ASCII text (nearly every
+    // ARN and action) has none, and elsewhere only an `EE` byte can start one.
+    let bytes = text.as_bytes();
+    !bytes.is_ascii()
+        && memchr::memchr_iter(0xEE, bytes)
+            .any(|at| matches!(bytes.get(at + 1..at + 3), Some([0x80, 0x80..=0x83])))
 }
 
 /// One unit of a string that may hold atoms.
@@ -149,5 +154,16 @@ mod tests {
                 .map(Piece::Char)
                 .collect::<Vec<_>>()
         );
+    }
+
+    proptest::proptest! {
+        /// The byte search finds a delimiter exactly where a character search does, among
+        /// the private-use neighbours that share its first bytes.
+        #[test]
+        fn contains_atoms_is_a_search_for_the_delimiters(
+            text in "[a-z:/*\u{E000}-\u{E005}\u{D7FF}\u{E040}\u{EE80}é€]{0,12}"
+        ) {
+            proptest::prop_assert_eq!(contains_atoms(&text), text.chars().any(is_delimiter));
+        }
     }
 }

@@ -183,6 +183,21 @@ impl<'g> RoleAccess<'g> {
 
     /// The engine's answer for one need.
     pub fn decide(&self, g: &Graph<'_>, need: &Need) -> Decision {
+        self.decide_in(g, need, &self.context_for(&need.context))
+    }
+
+    /// The session's request context with the keys a need adds.
+    fn context_for(&self, added: &Context) -> RequestContext {
+        let mut context = self.session.clone();
+        for (k, v) in added.iter() {
+            context.set_one(k, v.clone());
+        }
+        context
+    }
+
+    /// The engine's answer for one need, asked in `context` (built by
+    /// [`RoleAccess::context_for`] from the need's context).
+    fn decide_in(&self, g: &Graph<'_>, need: &Need, context: &RequestContext) -> Decision {
         let mut unknown = self.unknown.clone();
         let resource_policy = match &need.resource_policy {
             ResourcePolicy::None => None,
@@ -207,16 +222,12 @@ impl<'g> RoleAccess<'g> {
                 Some(default_key_policy(g, account.as_deref()))
             }
         };
-        let mut context = self.session.clone();
-        for (k, v) in need.context.iter() {
-            context.set_one(k, v.clone());
-        }
         let request = Request {
             principal: &self.principal,
             action: need.action,
             resource: &need.resource,
             resource_owner: need.owner.as_deref(),
-            context: &context,
+            context,
         };
         let policies = PolicyContext {
             identity: self.identity.clone(),
@@ -673,8 +684,16 @@ fn check_run(g: &Graph<'_>, first: usize, views: &[ReplicationView]) -> Vec<Chec
             let access = accesses
                 .entry(role)
                 .or_insert_with(|| RoleAccess::new(g, &g.roles[role]));
+            // The needs of one rule share a few context lists: each is built into a request
+            // context once, not once per need.
+            let mut last: Option<(Context, RequestContext)> = None;
             for need in needs(&r) {
-                let decision = access.decide(g, &need);
+                let (added, context) = match last.take() {
+                    Some((added, built)) if Arc::ptr_eq(&added, &need.context) => (added, built),
+                    _ => (need.context.clone(), access.context_for(&need.context)),
+                };
+                let decision = access.decide_in(g, &need, &context);
+                last = Some((added, context));
                 out.push(Checked {
                     replication: ri,
                     rule,
