@@ -643,34 +643,56 @@ pub fn decide_with_action(g: &Graph<'_>, c: &Checked, action: &'static str) -> D
 /// configuration, so a short run rebuilds little.
 const CHECK_CHUNK: usize = 64;
 
-/// Every need of every active rule whose role is in the input, decided once per run; ordered by
-/// replication configuration ([`super::Context::checked_of`] relies on it).
+/// The permission checks of a run, ordered by replication configuration, and where each
+/// configuration's checks start.
+pub struct Checks {
+    pub all: Vec<Checked>,
+    /// `starts[r]..starts[r + 1]` are configuration `r`'s checks.
+    starts: Vec<usize>,
+}
+
+impl Checks {
+    /// The checks of configuration `replication`.
+    pub fn of(&self, replication: usize) -> &[Checked] {
+        let start = self.starts.get(replication).copied().unwrap_or(0);
+        let end = self.starts.get(replication + 1).copied().unwrap_or(start);
+        self.all.get(start..end).unwrap_or_default()
+    }
+}
+
+/// Every need of every active rule whose role is in the input, decided once per run.
 ///
 /// Runs of configurations are decided on all cores and joined in order. The caller must not
 /// hold the pool's other workers waiting on the result (a `OnceLock` initialised from a pool
 /// worker would), or the runs are decided one after the other.
-pub fn check_all(g: &Graph<'_>) -> Vec<Checked> {
-    let chunks: Vec<Vec<Checked>> = g
+pub fn check_all(g: &Graph<'_>) -> Checks {
+    let chunks: Vec<(Vec<Checked>, Vec<usize>)> = g
         .replications
         .par_chunks(CHECK_CHUNK)
         .enumerate()
         .map(|(n, views)| check_run(g, n * CHECK_CHUNK, views))
         .collect();
-    let mut out = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
-    for chunk in chunks {
-        out.extend(chunk);
+    let mut all = Vec::with_capacity(chunks.iter().map(|(c, _)| c.len()).sum());
+    let mut starts = Vec::with_capacity(g.replications.len() + 1);
+    for (chunk, chunk_starts) in chunks {
+        starts.extend(chunk_starts.into_iter().map(|s| all.len() + s));
+        all.extend(chunk);
     }
-    out
+    starts.push(all.len());
+    Checks { all, starts }
 }
 
 /// The needs of the configurations `views`, the first of which is configuration `first`.
-fn check_run(g: &Graph<'_>, first: usize, views: &[ReplicationView]) -> Vec<Checked> {
+/// Returns their checks, in order, and where each configuration's checks start among them.
+fn check_run(g: &Graph<'_>, first: usize, views: &[ReplicationView]) -> (Vec<Checked>, Vec<usize>) {
     // At most 14 needs per rule (bucket, object reads with Object Lock, four writes, three key
     // uses): reserved once, where growing moved every check several times.
     let rules: usize = views.iter().map(|v| v.rules.len()).sum();
     let mut out = Vec::with_capacity(rules * 14);
     let mut accesses: foldhash::HashMap<usize, RoleAccess<'_>> = foldhash::HashMap::default();
+    let mut starts = Vec::with_capacity(views.len());
     for (ri, view) in (first..).zip(views) {
+        starts.push(out.len());
         let Some(role) = view.role.found() else {
             continue;
         };
@@ -704,5 +726,5 @@ fn check_run(g: &Graph<'_>, first: usize, views: &[ReplicationView]) -> Vec<Chec
             }
         }
     }
-    out
+    (out, starts)
 }

@@ -62,26 +62,7 @@ pub struct Context<'a> {
     pub graph: &'a Graph<'a>,
     /// `.repl-lint.toml`: the standards rules read their settings here.
     pub config: &'a crate::config::Config,
-    checked: std::sync::OnceLock<Checks>,
-}
-
-/// The permission checks of a run, and where each replication configuration's start.
-struct Checks {
-    all: Vec<access::Checked>,
-    /// `starts[r]..starts[r + 1]` are configuration `r`'s checks.
-    starts: Vec<usize>,
-}
-
-impl Checks {
-    fn new(all: Vec<access::Checked>, replications: usize) -> Checks {
-        let mut starts = Vec::with_capacity(replications + 1);
-        let mut at = 0;
-        for replication in 0..=replications {
-            at += all[at..].partition_point(|c| c.replication < replication);
-            starts.push(at);
-        }
-        Checks { all, starts }
-    }
+    checked: std::sync::OnceLock<access::Checks>,
 }
 
 impl<'a> Context<'a> {
@@ -104,19 +85,14 @@ impl<'a> Context<'a> {
         &self.checks().all
     }
 
-    fn checks(&self) -> &Checks {
-        self.checked.get_or_init(|| {
-            Checks::new(access::check_all(self.graph), self.graph.replications.len())
-        })
+    fn checks(&self) -> &access::Checks {
+        self.checked.get_or_init(|| access::check_all(self.graph))
     }
 
     /// The needs of one replication configuration: a slice of [`Context::checked`], which
     /// `check_all` orders by replication, so large inputs avoid a scan per configuration.
     pub fn checked_of(&self, replication: usize) -> &[access::Checked] {
-        let checks = self.checks();
-        let start = checks.starts.get(replication).copied().unwrap_or(0);
-        let end = checks.starts.get(replication + 1).copied().unwrap_or(start);
-        checks.all.get(start..end).unwrap_or_default()
+        self.checks().of(replication)
     }
 }
 

@@ -384,13 +384,19 @@ fn learn_from_data_sources(
     tape: &mut Tape,
 ) {
     for item in items {
-        let attr = match (item.mode, item.type_) {
-            ("data", "aws_caller_identity") => "account_id",
-            ("data", "aws_region") => "name",
+        let (attr, quoted) = match (item.mode, item.type_) {
+            ("data", "aws_caller_identity") => ("account_id", "\"account_id\""),
+            ("data", "aws_region") => ("name", "\"name\""),
             // A role or key is created in its provider's account: its ARN names the account.
-            ("managed", "aws_iam_role" | "aws_kms_key") => "arn",
+            ("managed", "aws_iam_role" | "aws_kms_key") => ("arn", "\"arn\""),
             _ => continue,
         };
+        let key = provider_key(index.config(&item.addr));
+        // The first resource of a provider that tells is the one that counts; and most roles
+        // and keys of a plan are new, their ARN unknown and absent from their values.
+        if providers.knows(key, attr == "name") || !may_hold_key(item.values.get(), quoted) {
+            continue;
+        }
         if tape.parse(text, item.values.get()).is_err() {
             continue;
         }
@@ -400,7 +406,6 @@ fn learn_from_data_sources(
         let Some(v) = node.str() else {
             continue;
         };
-        let key = provider_key(index.config(&item.addr));
         let (start, end) = node.span();
         let loc = Loc::span(file, start, end);
         if attr == "arn" {
@@ -413,6 +418,12 @@ fn learn_from_data_sources(
             providers.learn_region(key, v.into_owned(), loc);
         }
     }
+}
+
+/// Whether JSON text may have a member named by `quoted` (the name in quotes): it has the
+/// quoted name, or escapes that could spell it.
+fn may_hold_key(json: &str, quoted: &str) -> bool {
+    json.contains("\\u") || memchr::memmem::find(json.as_bytes(), quoted.as_bytes()).is_some()
 }
 
 /// The provider configuration a resource uses (`aws`, `aws.replica`, `module.m:aws`).

@@ -79,6 +79,17 @@ impl Providers {
     }
 
     /// `data.aws_caller_identity` read during plan: the account of its provider configuration.
+    /// Whether the provider's region (`region`), or else its account, is already learned.
+    pub fn knows(&self, key: &str, region: bool) -> bool {
+        self.map.get(key).is_some_and(|p| {
+            if region {
+                p.region.is_some()
+            } else {
+                p.account.is_some()
+            }
+        })
+    }
+
     pub fn learn_account(&mut self, key: &str, account: String, loc: Loc) {
         let p = self.map.entry(key.to_string()).or_default();
         if p.account.is_none() {

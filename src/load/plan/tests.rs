@@ -745,3 +745,23 @@ fn locations_are_spans_of_the_values() {
         assert_eq!((owner.as_str(), text_at(&db, loc)), ("x", "\"x\""));
     }
 }
+
+#[test]
+fn a_provider_account_comes_from_its_first_role_with_a_known_arn() {
+    // The first role's ARN is unknown until apply; the second spells `arn` with an escape.
+    let plan = r#"{
+        "format_version": "1.2",
+        "resource_changes": [
+            {"address": "aws_iam_role.new", "mode": "managed", "type": "aws_iam_role", "name": "new",
+             "change": {"actions": ["create"], "after": {"name": "new"}, "after_unknown": {"arn": true}}},
+            {"address": "aws_iam_role.escaped", "mode": "managed", "type": "aws_iam_role", "name": "escaped",
+             "change": {"actions": ["no-op"], "after": {"name": "escaped", "\u0061rn": "arn:aws:iam::111122223333:role/escaped"}}},
+            {"address": "aws_iam_role.later", "mode": "managed", "type": "aws_iam_role", "name": "later",
+             "change": {"actions": ["no-op"], "after": {"name": "later", "arn": "arn:aws:iam::444455556666:role/later"}}},
+            {"address": "aws_s3_bucket.a", "mode": "managed", "type": "aws_s3_bucket", "name": "a",
+             "change": {"actions": ["create"], "after": {"bucket": "a"}, "after_unknown": {}}}
+        ]
+    }"#;
+    let (_, _, model) = run_with(plan, &LoadOptions::default());
+    assert_eq!(model.buckets[0].account.as_str(), Some("111122223333"));
+}
