@@ -204,8 +204,14 @@ fn load_into(
         resources::reserve(model, mode, ty, n);
     }
     // The typed parse read the whole text; from here on only the resources' values (in file
-    // order, mostly) and the configuration section are read.
-    done_with(0..text.len());
+    // order, mostly) and the configuration section are read. What lies before the first
+    // resource (`planned_values`, in Terraform's order) goes now, the rest as the resources
+    // are mapped: released all at once, the text of every resource would be read back in.
+    let first = relevant
+        .first()
+        .and_then(|item| offset_in(text, item.header.get()))
+        .unwrap_or(text.len());
+    done_with(0..first);
     let map_window = |window: &[&Item<'_>]| -> Vec<Model> {
         window
             .par_chunks(CHUNK)
@@ -221,7 +227,7 @@ fn load_into(
     // Each chunk is mapped into a model of its own, appended in item order: the model's entries
     // come out as if mapped one by one. One window's models are appended, and the text behind
     // it released, while the next window is mapped.
-    let mut released_to = 0;
+    let mut released_to = first;
     let mut mapped: Vec<Model> = Vec::new();
     for window in relevant.chunks(WINDOW) {
         let start = window
