@@ -176,20 +176,24 @@ pub fn object_resource_misses<'p>(
         let Some(ResourceSpec::Resource(items)) = &st.resource else {
             continue;
         };
-        let prefix = format!("{bucket_arn}/");
-        let has_objects = items
-            .iter()
-            .any(|i| i.text.starts_with(&prefix) && i.text.len() > prefix.len() || i.text == "*");
+        let has_objects = items.iter().any(|i| {
+            i.text == "*" || object_part(&i.text, bucket_arn).is_some_and(|key| !key.is_empty())
+        });
         if has_objects {
             continue;
         }
         out.extend(
             items
                 .iter()
-                .filter(|i| i.text == prefix || i.text == bucket_arn),
+                .filter(|i| i.text == bucket_arn || object_part(&i.text, bucket_arn) == Some("")),
         );
     }
     out
+}
+
+/// What follows `bucket_arn/` in a resource that starts so.
+fn object_part<'t>(text: &'t str, bucket_arn: &str) -> Option<&'t str> {
+    text.strip_prefix(bucket_arn)?.strip_prefix('/')
 }
 
 /// Reports destination bucket policies that grant the role something, but not `action`
@@ -206,6 +210,17 @@ pub fn report_policy_gap(
     let mut seen = foldhash::HashSet::default();
     for d in &destinations {
         let Some(id) = d.policy else { continue };
+        // The engine's answer first: most destinations grant what they must, and the analysis
+        // of why a policy does not is only needed where it does not.
+        let missing = cx.checked_of(d.r.view.index).iter().find(|c| {
+            c.need.action == action
+                && c.rule == d.r.rule_view.index
+                && gaps(g, &c.decision)
+                    .iter()
+                    .any(|gap| matches!(gap, Gap::ResourcePolicy))
+                && !crate::rules::kms::explained(g, c)
+        });
+        let Some(c) = missing else { continue };
         let Some(policy) = g.policy(id) else { continue };
         if !grants_role_anything(policy, d.role)
             || !wrong_principal_forms(policy, d.role).is_empty()
@@ -218,15 +233,6 @@ pub fn report_policy_gap(
         if !object_resource_misses(policy, d.role, bucket_arn).is_empty() {
             continue;
         }
-        let missing = cx.checked_of(d.r.view.index).iter().find(|c| {
-            c.need.action == action
-                && c.rule == d.r.rule_view.index
-                && gaps(g, &c.decision)
-                    .iter()
-                    .any(|gap| matches!(gap, Gap::ResourcePolicy))
-                && !crate::rules::kms::explained(g, c)
-        });
-        let Some(c) = missing else { continue };
         if !seen.insert((id, c.need.grant.clone())) {
             continue;
         }
