@@ -32,6 +32,29 @@ impl Scope {
     }
 }
 
+/// A resource of the configuration, and the module it is in.
+struct Listed<'a> {
+    module: usize,
+    resource: &'a ConfigResource<'a>,
+    /// A later resource of the module has the same name.
+    shadowed: bool,
+}
+
+/// Whether `resource` (`aws_s3_bucket.b`, `data.x.y`) names the configuration resource `r`.
+fn is_named(r: &ConfigResource<'_>, resource: &str) -> bool {
+    let rest = if r.mode == "data" {
+        match resource.strip_prefix("data.") {
+            Some(rest) => rest,
+            None => return false,
+        }
+    } else {
+        resource
+    };
+    rest.strip_prefix(&*r.type_)
+        .and_then(|rest| rest.strip_prefix('.'))
+        == Some(&*r.name)
+}
+
 pub enum Resolved {
     Ref(Reference),
     Unknown(String),
@@ -39,8 +62,13 @@ pub enum Resolved {
 
 #[derive(Default)]
 pub struct Index<'a> {
-    /// Module configuration path → resource (`aws_s3_bucket.b`, `data.x.y`) → configuration.
-    resources: HashMap<String, HashMap<String, &'a ConfigResource<'a>>>,
+    /// Module configuration path → resource (`aws_s3_bucket.b`, `data.x.y`) → its place in
+    /// `listed`.
+    resources: HashMap<String, HashMap<String, usize>>,
+    /// Every module's resources, in the configuration's order, for [`Index::config_near`].
+    listed: Vec<Listed<'a>>,
+    /// Module configuration paths, by the number `listed` refers to them with.
+    module_paths: Vec<String>,
     modules: HashMap<String, &'a ConfigModule<'a>>,
     calls: HashMap<String, &'a ModuleCall<'a>>,
     /// Resource address without its instance key (`module.a["x"].aws_s3_bucket.b`) → instance
@@ -64,15 +92,28 @@ impl<'a> Index<'a> {
             return;
         }
         if !module.resources.is_empty() {
+            let module_number = self.module_paths.len();
+            self.module_paths.push(path.clone());
             let resources = self.resources.entry(path.clone()).or_default();
             resources.reserve(module.resources.len());
+            self.listed.reserve(module.resources.len());
             for r in &module.resources {
                 let name = if r.mode == "data" {
                     format!("data.{}.{}", r.type_, r.name)
                 } else {
                     format!("{}.{}", r.type_, r.name)
                 };
-                resources.insert(name, r);
+                // A name given twice means its last resource, as the map keeps it.
+                if let Some(earlier) = resources.insert(name, self.listed.len())
+                    && let Some(shadowed) = self.listed.get_mut(earlier)
+                {
+                    shadowed.shadowed = true;
+                }
+                self.listed.push(Listed {
+                    module: module_number,
+                    resource: r,
+                    shadowed: false,
+                });
             }
         }
         for (name, call) in &module.module_calls {
@@ -130,11 +171,29 @@ impl<'a> Index<'a> {
         }
     }
 
-    pub fn config(&self, addr: &ResourceAddr) -> Option<&'a ConfigResource<'a>> {
-        self.resources
+    /// A resource's configuration, trying first the resource listed after the one found last (`last`,
+    /// updated): a plan lists its resources in about the configuration's order, and looking
+    /// at the next one is cheaper than a lookup in a large map.
+    pub fn config_near(
+        &self,
+        addr: &ResourceAddr,
+        last: &mut Option<usize>,
+    ) -> Option<&'a ConfigResource<'a>> {
+        if let Some(next) = last.map(|at| at + 1)
+            && let Some(listed) = self.listed.get(next)
+            && !listed.shadowed
+            && is_named(listed.resource, &addr.resource)
+            && self.module_paths.get(listed.module) == Some(&addr.module_config)
+        {
+            *last = Some(next);
+            return Some(listed.resource);
+        }
+        let at = *self
+            .resources
             .get(&addr.module_config)?
-            .get(&addr.resource)
-            .copied()
+            .get(&addr.resource)?;
+        *last = Some(at);
+        self.listed.get(at).map(|listed| listed.resource)
     }
 
     /// The most specific reference of a configuration `references` list.
@@ -396,5 +455,59 @@ mod tests {
             let joined = address::join(&addr.module_instance, &addr.resource);
             assert!(index.instances.contains_key(joined.as_str()), "{address}");
         }
+    }
+
+    #[test]
+    fn the_next_listed_resource_is_taken_only_when_it_is_the_one_the_map_holds() {
+        let config: Configuration<'_> = serde_json::from_str(
+            r#"{"root_module": {
+                "resources": [
+                    {"mode": "managed", "type": "aws_s3_bucket", "name": "a"},
+                    {"mode": "data", "type": "aws_s3_bucket", "name": "a"},
+                    {"mode": "managed", "type": "aws_s3_bucket", "name": "b", "provider_config_key": "first"},
+                    {"mode": "managed", "type": "aws_s3_bucket", "name": "b", "provider_config_key": "last"},
+                    {"mode": "managed", "type": "aws_s3_bucket", "name": "c"}
+                ],
+                "module_calls": {"m": {"module": {"resources": [
+                    {"mode": "managed", "type": "aws_s3_bucket", "name": "c"}
+                ]}}}
+            }}"#,
+        )
+        .expect("configuration");
+        let index = Index::new(Some(&config));
+        let in_map = |addr: &ResourceAddr| {
+            let at = index
+                .resources
+                .get(&addr.module_config)?
+                .get(&addr.resource)?;
+            index.listed.get(*at).map(|l| l.resource)
+        };
+        let addresses = [
+            "aws_s3_bucket.a",
+            "data.aws_s3_bucket.a",
+            "aws_s3_bucket.b",
+            "aws_s3_bucket.c",
+            "module.m.aws_s3_bucket.c",
+            "aws_s3_bucket.missing",
+        ];
+        // Every order of two lookups: the first leaves the hint the second starts from.
+        for first in addresses {
+            for second in addresses {
+                let mut last = None;
+                for address in [first, second] {
+                    let addr = ResourceAddr::parse(address).expect(address);
+                    let near = index.config_near(&addr, &mut last);
+                    assert_eq!(
+                        near.map(|r| r as *const ConfigResource<'_>),
+                        in_map(&addr).map(|r| r as *const ConfigResource<'_>),
+                        "{first} then {second}"
+                    );
+                }
+            }
+        }
+        let mut last = None;
+        let b = ResourceAddr::parse("aws_s3_bucket.b").expect("address");
+        let found = index.config_near(&b, &mut last).expect("b");
+        assert_eq!(found.provider_config_key.as_deref(), Some("last"));
     }
 }

@@ -389,6 +389,7 @@ fn learn_from_data_sources(
     text: &str,
     tape: &mut Tape,
 ) {
+    let mut last_config = None;
     for item in items {
         let (attr, quoted) = match (item.mode, item.type_) {
             ("data", "aws_caller_identity") => ("account_id", "\"account_id\""),
@@ -397,7 +398,7 @@ fn learn_from_data_sources(
             ("managed", "aws_iam_role" | "aws_kms_key") => ("arn", "\"arn\""),
             _ => continue,
         };
-        let key = provider_key(index.config(&item.addr));
+        let key = provider_key(index.config_near(&item.addr, &mut last_config));
         // The first resource of a provider that tells is the one that counts; and most roles
         // and keys of a plan are new, their ARN unknown and absent from their values.
         if providers.knows(key, attr == "name") || !may_hold_key(item.values.get(), quoted) {
@@ -446,6 +447,8 @@ struct Tapes {
     unknown: Tape,
     before: Tape,
     config: Tape,
+    /// Where the last resource's configuration was listed ([`Index::config_near`]).
+    last_config: Option<usize>,
 }
 
 fn map_item(
@@ -470,7 +473,7 @@ fn map_item(
         text,
         item.before.filter(|_| reads_before).map(RawValue::get),
     );
-    let config = index.config(&item.addr);
+    let config = index.config_near(&item.addr, &mut tapes.last_config);
     // Most resources of a large plan are fully known: their configuration is read only when a
     // value is unknown or the type reads it anyway (priorities, legacy blocks, documents).
     let holds_policy = matches!(
