@@ -6,7 +6,6 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
@@ -33,10 +32,47 @@ where
     T: Deserialize<'a>,
 {
     let raw = <&'a RawValue>::deserialize(d)?;
+    spanned_from(raw)
+}
+
+fn spanned_from<'a, E, T>(raw: &'a RawValue) -> Result<Spanned<'a, T>, E>
+where
+    E: serde::de::Error,
+    T: Deserialize<'a>,
+{
     match serde_json::from_str::<T>(raw.get()) {
         Ok(value) => Ok(Spanned { value, raw }),
-        Err(e) => Err(D::Error::custom(super::strip_position(&e.to_string()))),
+        Err(e) => Err(E::custom(super::strip_position(&e.to_string()))),
     }
+}
+
+/// The text of a JSON string literal that needs no decoding (no escapes), or `None`.
+///
+/// Addresses and action lists are read for every resource of a plan: their usual form is
+/// taken as it is written, anything else goes through `serde_json`.
+fn plain_string(literal: &str) -> Option<&str> {
+    let text = literal.strip_prefix('"')?.strip_suffix('"')?;
+    (!text.bytes().any(|b| b == b'\\' || b == b'"' || b < 0x20)).then_some(text)
+}
+
+/// A JSON array of strings that need no decoding, or `None`.
+fn plain_strings(literal: &str) -> Option<Vec<Cow<'_, str>>> {
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    let mut rest = literal
+        .strip_prefix('[')?
+        .strip_suffix(']')?
+        .trim_start_matches(is_space);
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        if !out.is_empty() {
+            rest = rest.strip_prefix(',')?.trim_start_matches(is_space);
+        }
+        let body = rest.strip_prefix('"')?;
+        let end = body.find('"')?;
+        out.push(Cow::Borrowed(plain_string(rest.get(..end + 2)?)?));
+        rest = body.get(end + 1..)?.trim_start_matches(is_space);
+    }
+    Some(out)
 }
 
 /// A string read with [`spanned`].
@@ -45,7 +81,14 @@ pub struct Text<'a>(#[serde(borrow)] pub Cow<'a, str>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Spanned<'a, Text<'a>> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        spanned(d)
+        let raw = <&'a RawValue>::deserialize(d)?;
+        match plain_string(raw.get()) {
+            Some(text) => Ok(Spanned {
+                value: Text(Cow::Borrowed(text)),
+                raw,
+            }),
+            None => spanned_from(raw),
+        }
     }
 }
 
@@ -55,7 +98,14 @@ pub struct Texts<'a>(#[serde(borrow, deserialize_with = "nullable")] pub Vec<Cow
 
 impl<'de: 'a, 'a> Deserialize<'de> for Spanned<'a, Texts<'a>> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        spanned(d)
+        let raw = <&'a RawValue>::deserialize(d)?;
+        match plain_strings(raw.get()) {
+            Some(texts) => Ok(Spanned {
+                value: Texts(texts),
+                raw,
+            }),
+            None => spanned_from(raw),
+        }
     }
 }
 
@@ -202,5 +252,45 @@ pub struct ConfigOutput<'a> {
 impl Change<'_> {
     pub fn actions(&self) -> &[Cow<'_, str>] {
         self.actions.as_ref().map_or(&[], |a| &a.value.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Taken as written or not, a string or list of strings reads as `serde_json` reads it.
+        #[test]
+        fn plain_texts_read_as_serde_reads_them(
+            literal in r#"\[?( ?"([a-z\- ]|\\"|\\n|\t|\\u0041){0,4}" ?,?){0,3}\]?"#
+        ) {
+            let ours = plain_strings(&literal);
+            let serdes = serde_json::from_str::<Vec<Cow<'_, str>>>(&literal).ok();
+            if let Some(ours) = &ours {
+                proptest::prop_assert_eq!(Some(ours), serdes.as_ref());
+            }
+            let ours = plain_string(&literal);
+            let serdes = serde_json::from_str::<Cow<'_, str>>(&literal).ok();
+            if let Some(ours) = ours {
+                proptest::prop_assert_eq!(Some(ours), serdes.as_deref());
+            }
+        }
+    }
+
+    #[test]
+    fn usual_forms_are_taken_as_written() {
+        assert_eq!(plain_string(r#""aws_s3_bucket.b[\"x\"]""#), None);
+        assert_eq!(
+            plain_string(r#""aws_s3_bucket.b""#),
+            Some("aws_s3_bucket.b")
+        );
+        assert_eq!(
+            plain_strings(r#"[ "delete" ,"create" ]"#),
+            Some(vec![Cow::Borrowed("delete"), Cow::Borrowed("create")])
+        );
+        assert_eq!(plain_strings("[ ]"), Some(Vec::new()));
+        assert_eq!(plain_strings(r#"["a",]"#), None);
+        assert_eq!(plain_strings(r#"["a" "b"]"#), None);
     }
 }
