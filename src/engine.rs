@@ -121,7 +121,7 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
     crate::timings::phase("context");
     // Decided here, on all cores, before the rules that share them start: a rule asking first
     // would hold the other rules' workers waiting, not helping.
-    cx.checked();
+    cx.decide_checks();
     crate::timings::phase("permission checks");
     let mut findings: Vec<Finding> = RULES
         .par_iter()

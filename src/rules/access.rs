@@ -643,48 +643,53 @@ pub fn decide_with_action(g: &Graph<'_>, c: &Checked, action: &'static str) -> D
 /// configuration, so a short run rebuilds little.
 const CHECK_CHUNK: usize = 64;
 
-/// The permission checks of a run, ordered by replication configuration, and where each
-/// configuration's checks start.
+/// The permission checks of a run, ordered by replication configuration, in runs of
+/// [`CHECK_CHUNK`] configurations (decided on all cores, kept as they came: joined, they were
+/// a large copy after the last decision).
 pub struct Checks {
-    pub all: Vec<Checked>,
-    /// `starts[r]..starts[r + 1]` are configuration `r`'s checks.
+    runs: Vec<CheckRun>,
+}
+
+struct CheckRun {
+    checks: Vec<Checked>,
+    /// Where each configuration's checks start in `checks`.
     starts: Vec<usize>,
 }
 
 impl Checks {
+    pub fn iter(&self) -> impl Iterator<Item = &Checked> + Clone {
+        self.runs.iter().flat_map(|run| &run.checks)
+    }
+
     /// The checks of configuration `replication`.
     pub fn of(&self, replication: usize) -> &[Checked] {
-        let start = self.starts.get(replication).copied().unwrap_or(0);
-        let end = self.starts.get(replication + 1).copied().unwrap_or(start);
-        self.all.get(start..end).unwrap_or_default()
+        let Some(run) = self.runs.get(replication / CHECK_CHUNK) else {
+            return &[];
+        };
+        let at = replication % CHECK_CHUNK;
+        let start = run.starts.get(at).copied().unwrap_or(0);
+        let end = run.starts.get(at + 1).copied().unwrap_or(run.checks.len());
+        run.checks.get(start..end).unwrap_or_default()
     }
 }
 
 /// Every need of every active rule whose role is in the input, decided once per run.
 ///
-/// Runs of configurations are decided on all cores and joined in order. The caller must not
-/// hold the pool's other workers waiting on the result (a `OnceLock` initialised from a pool
-/// worker would), or the runs are decided one after the other.
+/// Runs of configurations are decided on all cores. The caller must not hold the pool's other
+/// workers waiting on the result (a `OnceLock` initialised from a pool worker would), or the
+/// runs are decided one after the other.
 pub fn check_all(g: &Graph<'_>) -> Checks {
-    let chunks: Vec<(Vec<Checked>, Vec<usize>)> = g
+    let runs = g
         .replications
         .par_chunks(CHECK_CHUNK)
         .enumerate()
         .map(|(n, views)| check_run(g, n * CHECK_CHUNK, views))
         .collect();
-    let mut all = Vec::with_capacity(chunks.iter().map(|(c, _)| c.len()).sum());
-    let mut starts = Vec::with_capacity(g.replications.len() + 1);
-    for (chunk, chunk_starts) in chunks {
-        starts.extend(chunk_starts.into_iter().map(|s| all.len() + s));
-        all.extend(chunk);
-    }
-    starts.push(all.len());
-    Checks { all, starts }
+    Checks { runs }
 }
 
 /// The needs of the configurations `views`, the first of which is configuration `first`.
-/// Returns their checks, in order, and where each configuration's checks start among them.
-fn check_run(g: &Graph<'_>, first: usize, views: &[ReplicationView]) -> (Vec<Checked>, Vec<usize>) {
+fn check_run(g: &Graph<'_>, first: usize, views: &[ReplicationView]) -> CheckRun {
     // At most 14 needs per rule (bucket, object reads with Object Lock, four writes, three key
     // uses): reserved once, where growing moved every check several times.
     let rules: usize = views.iter().map(|v| v.rules.len()).sum();
@@ -726,5 +731,8 @@ fn check_run(g: &Graph<'_>, first: usize, views: &[ReplicationView]) -> (Vec<Che
             }
         }
     }
-    (out, starts)
+    CheckRun {
+        checks: out,
+        starts,
+    }
 }

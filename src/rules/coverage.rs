@@ -149,7 +149,7 @@ pub fn report_prefix_gaps(
     let g = cx.graph;
     let mut groups: BTreeMap<(usize, crate::rules::access::Shared), PrefixGroup<'_>> =
         BTreeMap::new();
-    for c in cx.checked().iter().filter(|c| c.need.side == side) {
+    for c in cx.checked().filter(|c| c.need.side == side) {
         let Some(item) = prefix_gap(g, c) else {
             continue;
         };

@@ -81,7 +81,6 @@ pub fn identity_gaps<'c>(cx: &'c Context<'_>, actions: &[&str]) -> Vec<Group<'c>
     let g = cx.graph;
     group(
         cx.checked()
-            .iter()
             .filter(|c| actions.contains(&c.need.action))
             .filter(|c| {
                 access::gaps(g, &c.decision)
@@ -117,7 +116,6 @@ pub fn undecided<'c>(cx: &'c Context<'_>, actions: &[&str]) -> Vec<Group<'c>> {
     let g = cx.graph;
     group(
         cx.checked()
-            .iter()
             .filter(|c| actions.contains(&c.need.action))
             .filter(|c| super::denies::org_boundary_reported(g, c).is_none())
             .filter_map(|c| {

@@ -81,8 +81,13 @@ impl<'a> Context<'a> {
 
     /// Every permission replication needs, decided by the IAM engine (computed once per run;
     /// the engine asks before the rules run, so that no rule waits on another's computation).
-    pub fn checked(&self) -> &[access::Checked] {
-        &self.checks().all
+    pub fn checked(&self) -> impl Iterator<Item = &access::Checked> + Clone {
+        self.checks().iter()
+    }
+
+    /// Decides the permission checks now, if no rule asked yet.
+    pub fn decide_checks(&self) {
+        self.checks();
     }
 
     fn checks(&self) -> &access::Checks {

@@ -89,7 +89,6 @@ impl Rule for DenyOrgBoundary {
         });
         let from_policies = cx
             .checked()
-            .iter()
             .filter_map(|c| org_boundary_reported(g, c).map(|by| (by.loc.clone(), c)));
         for (loc, c) in from_policies.chain(from_rcps) {
             by_statement

@@ -52,7 +52,6 @@ impl Rule for KmsBatchAfterSseChange {
         let mut seen = foldhash::HashSet::default();
         for c in cx
             .checked()
-            .iter()
             .filter(|c| c.need.side == Side::DestinationKey && c.need.action == "kms:Encrypt")
         {
             let Some(r) = g.rule_ref(c.replication, c.rule) else {

@@ -133,7 +133,7 @@ impl Rule for KmsContextForm {
         }
         // Allowed with the object ARN, but a Bucket Key makes S3 send the bucket ARN.
         let mut seen = foldhash::HashSet::default();
-        for c in cx.checked().iter().filter(|c| {
+        for c in cx.checked().filter(|c| {
             matches!(c.need.side, Side::SourceKey | Side::DestinationKey) && c.decision.is_allow()
         }) {
             let Some(r) = g.rule_ref(c.replication, c.rule) else {

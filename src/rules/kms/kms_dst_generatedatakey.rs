@@ -101,7 +101,6 @@ impl Rule for KmsDstGeneratedatakey {
         let g = cx.graph;
         for c in cx
             .checked()
-            .iter()
             .filter(|c| c.need.action == "kms:GenerateDataKey")
         {
             if !gaps(g, &c.decision)

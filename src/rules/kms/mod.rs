@@ -65,7 +65,6 @@ pub(crate) fn key_policy_gaps<'c>(
 ) -> Vec<(&'c Checked, Loc)> {
     let g = cx.graph;
     cx.checked()
-        .iter()
         .filter(|c| {
             matches!(c.need.side, Side::SourceKey | Side::DestinationKey)
                 && c.need.action != "kms:GenerateDataKey"

@@ -196,7 +196,6 @@ pub(crate) fn of_kind<'c>(
     let g = cx.graph;
     let mut seen = foldhash::HashSet::default();
     cx.checked()
-        .iter()
         .filter_map(|c| near_miss(g, c).map(|m| (c, m)))
         .filter(|(_, m)| m.kind == kind)
         .filter(|(c, m)| {

@@ -60,7 +60,7 @@ impl Rule for OlDestinationPutPerms {
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let g = cx.graph;
         let mut seen = std::collections::BTreeSet::new();
-        for c in cx.checked().iter().filter(|c| {
+        for c in cx.checked().filter(|c| {
             c.need.action == "s3:ReplicateObject" && c.need.side == access::Side::DestinationObjects
         }) {
             let Some(r) = g.rule_ref(c.replication, c.rule) else {

@@ -156,7 +156,6 @@ pub fn lost_needs<'c>(
 ) -> Vec<&'c Checked> {
     let g = cx.graph;
     cx.checked()
-        .iter()
         .filter(|c| g.roles[c.role].identity.contains(&doc))
         .filter(|c| {
             access::gaps(g, &c.decision)

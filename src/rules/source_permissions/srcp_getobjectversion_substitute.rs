@@ -103,7 +103,6 @@ impl Rule for SrcpGetobjectversionSubstitute {
         let g = cx.graph;
         for c in cx
             .checked()
-            .iter()
             .filter(|c| c.need.action == "s3:GetObjectVersionForReplication")
         {
             if !gaps(g, &c.decision)
