@@ -293,8 +293,8 @@ fn sort_findings(sources: &SourceDb, findings: &mut [Finding]) {
         .map(|f| sources.resolve(&f.primary).map(|s| (s.file.0, s.start)))
         .collect();
     // Stable: findings equal in every key keep the order the rules reported them in. The
-    // order is found over indices and then applied in place: a sorted copy of a large
-    // input's findings would be the run's last peak of memory.
+    // order is found over indices and then applied in place, without a second list of the
+    // findings.
     let mut order: Vec<usize> = (0..findings.len()).collect();
     order.sort_by(|&a, &b| {
         let (fa, fb) = (&findings[a], &findings[b]);

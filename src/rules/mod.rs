@@ -94,8 +94,8 @@ impl<'a> Context<'a> {
         self.checked.get_or_init(|| access::check_all(self.graph))
     }
 
-    /// The needs of one replication configuration: a slice of [`Context::checked`], which
-    /// `check_all` orders by replication, so large inputs avoid a scan per configuration.
+    /// The needs of one replication configuration, among [`Context::checked`]: found through
+    /// where each configuration's checks start, so large inputs avoid a scan per configuration.
     pub fn checked_of(&self, replication: usize) -> &[access::Checked] {
         self.checks().of(replication)
     }
