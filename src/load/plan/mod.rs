@@ -14,7 +14,7 @@ mod schema;
 mod sections;
 mod values;
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::borrow::Cow;
 
 use rayon::prelude::*;
@@ -165,14 +165,23 @@ fn load_into(
         ));
     }
 
-    let (mut index, (items, instances)) = rayon::join(
-        || Index::new(plan.configuration.as_ref()),
+    // The changes are the longest part: the configuration's index and the set of addresses
+    // already seen are built beside them.
+    let ((mut index, mut seen), (mut items, mut instances)) = rayon::join(
+        || {
+            (
+                Index::new(plan.configuration.as_ref()),
+                change_addresses(&plan),
+            )
+        },
         || {
             let mut instances = Index::default();
-            let items = collect(&plan, &mut instances);
+            let items = collect_changes(&plan, &mut instances);
             (items, instances)
         },
     );
+    collect_the_rest(&plan, &mut seen, &mut items, &mut instances);
+    drop(seen);
     index.adopt_instances(instances);
     let mut tapes = Tapes::default();
     let mut providers = Providers::new(
@@ -274,15 +283,24 @@ fn load_into(
 /// How many parsed resources one worker frees in a row.
 const FREE_CHUNK: usize = 4096;
 
-/// Every resource instance once, from the best place: `resource_changes` (planned values with
-/// unknown markers), then `prior_state` for data sources read during plan, then
-/// `planned_values`, then the rest of `prior_state`, then a state file's `values`.
-fn collect<'a>(plan: &'a schema::Plan<'a>, index: &mut Index<'a>) -> Vec<Item<'a>> {
+// Every resource instance is collected once, from the best place: `resource_changes` (planned
+// values with unknown markers) by `collect_changes`, then by `collect_the_rest` `prior_state`
+// for data sources read during plan, then `planned_values`, then the rest of `prior_state`,
+// then a state file's `values`.
+
+/// The addresses of `resource_changes`.
+fn change_addresses<'a>(plan: &'a schema::Plan<'a>) -> HashSet<&'a str> {
+    plan.resource_changes
+        .iter()
+        .map(|rc| &*rc.address.0)
+        .collect()
+}
+
+/// The instances of `resource_changes`, in order.
+fn collect_changes<'a>(plan: &'a schema::Plan<'a>, index: &mut Index<'a>) -> Vec<Item<'a>> {
     let mut items = Vec::with_capacity(plan.resource_changes.len());
-    let mut seen: HashSet<&str> = HashSet::with_capacity(plan.resource_changes.len());
     index.reserve_instances(plan.resource_changes.len());
     for rc in &plan.resource_changes {
-        seen.insert(&rc.address.0);
         let Some(addr) = ResourceAddr::parse(&rc.address.0) else {
             continue;
         };
@@ -315,28 +333,37 @@ fn collect<'a>(plan: &'a schema::Plan<'a>, index: &mut Index<'a>) -> Vec<Item<'a
                 .filter(|_| replaced),
         });
     }
+    items
+}
+
+/// Appends the instances that `seen` does not hold yet, from the other sections.
+fn collect_the_rest<'a>(
+    plan: &'a schema::Plan<'a>,
+    seen: &mut HashSet<&'a str>,
+    items: &mut Vec<Item<'a>>,
+    index: &mut Index<'a>,
+) {
     let prior = plan
         .prior_state
         .as_ref()
         .and_then(|s| s.values.as_ref())
         .and_then(|v| v.root_module.as_ref());
     if let Some(m) = prior {
-        walk(m, Some("data"), &mut seen, &mut items, index, 0);
+        walk(m, Some("data"), seen, items, index, 0);
     }
     if let Some(m) = plan
         .planned_values
         .as_ref()
         .and_then(|v| v.root_module.as_ref())
     {
-        walk(m, None, &mut seen, &mut items, index, 0);
+        walk(m, None, seen, items, index, 0);
     }
     if let Some(m) = prior {
-        walk(m, None, &mut seen, &mut items, index, 0);
+        walk(m, None, seen, items, index, 0);
     }
     if let Some(m) = plan.values.as_ref().and_then(|v| v.root_module.as_ref()) {
-        walk(m, None, &mut seen, &mut items, index, 0);
+        walk(m, None, seen, items, index, 0);
     }
-    items
 }
 
 fn walk<'a>(
