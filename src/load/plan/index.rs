@@ -171,9 +171,9 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// A resource's configuration, trying first the resource listed after the one found last (`last`,
-    /// updated): a plan lists its resources in about the configuration's order, and looking
-    /// at the next one is cheaper than a lookup in a large map.
+    /// A resource's configuration, trying first the resource listed after the one found last
+    /// (`last`, updated): a plan lists its resources in about the configuration's order, and
+    /// looking at the next one is cheaper than a lookup in a large map.
     pub fn config_near(
         &self,
         addr: &ResourceAddr,

@@ -418,17 +418,22 @@ fn learn_from_data_sources(
 ) {
     let mut last_config = None;
     for item in items {
-        let (attr, quoted) = match (item.mode, item.type_) {
-            ("data", "aws_caller_identity") => ("account_id", "\"account_id\""),
-            ("data", "aws_region") => ("name", "\"name\""),
+        let attr = match (item.mode, item.type_) {
+            ("data", "aws_caller_identity") => "account_id",
+            ("data", "aws_region") => "name",
             // A role or key is created in its provider's account: its ARN names the account.
-            ("managed", "aws_iam_role" | "aws_kms_key") => ("arn", "\"arn\""),
+            ("managed", "aws_iam_role" | "aws_kms_key") => "arn",
             _ => continue,
         };
         let key = provider_key(index.config_near(&item.addr, &mut last_config));
         // The first resource of a provider that tells is the one that counts; and most roles
         // and keys of a plan are new, their ARN unknown and absent from their values.
-        if providers.knows(key, attr == "name") || !may_hold_key(item.values.get(), quoted) {
+        let known = if attr == "name" {
+            providers.knows_region(key)
+        } else {
+            providers.knows_account(key)
+        };
+        if known || !may_hold_key(item.values.get(), attr) {
             continue;
         }
         if tape.parse(text, item.values.get()).is_err() {
@@ -454,10 +459,15 @@ fn learn_from_data_sources(
     }
 }
 
-/// Whether JSON text may have a member named by `quoted` (the name in quotes): it has the
-/// quoted name, or escapes that could spell it.
-fn may_hold_key(json: &str, quoted: &str) -> bool {
-    json.contains("\\u") || memchr::memmem::find(json.as_bytes(), quoted.as_bytes()).is_some()
+/// Whether JSON text may have a member named `key`: it has the name in quotes, or escapes
+/// that could spell it.
+fn may_hold_key(json: &str, key: &str) -> bool {
+    let bytes = json.as_bytes();
+    json.contains("\\u")
+        || memchr::memmem::find_iter(bytes, key.as_bytes()).any(|at| {
+            at.checked_sub(1).and_then(|before| bytes.get(before)) == Some(&b'"')
+                && bytes.get(at + key.len()) == Some(&b'"')
+        })
 }
 
 /// The provider configuration a resource uses (`aws`, `aws.replica`, `module.m:aws`).

@@ -78,18 +78,17 @@ impl Providers {
         }
     }
 
-    /// `data.aws_caller_identity` read during plan: the account of its provider configuration.
-    /// Whether the provider's region (`region`), or else its account, is already learned.
-    pub fn knows(&self, key: &str, region: bool) -> bool {
-        self.map.get(key).is_some_and(|p| {
-            if region {
-                p.region.is_some()
-            } else {
-                p.account.is_some()
-            }
-        })
+    /// Whether the provider's account is already known (set or learned).
+    pub fn knows_account(&self, key: &str) -> bool {
+        self.map.get(key).is_some_and(|p| p.account.is_some())
     }
 
+    /// Whether the provider's region is already known (set or learned).
+    pub fn knows_region(&self, key: &str) -> bool {
+        self.map.get(key).is_some_and(|p| p.region.is_some())
+    }
+
+    /// `data.aws_caller_identity` read during plan: the account of its provider configuration.
     pub fn learn_account(&mut self, key: &str, account: String, loc: Loc) {
         let p = self.map.entry(key.to_string()).or_default();
         if p.account.is_none() {

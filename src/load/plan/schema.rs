@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
@@ -31,18 +32,26 @@ where
     D: Deserializer<'de>,
     T: Deserialize<'a>,
 {
-    let raw = <&'a RawValue>::deserialize(d)?;
-    spanned_from(raw)
+    spanned_or(d, |_| None)
 }
 
-fn spanned_from<'a, E, T>(raw: &'a RawValue) -> Result<Spanned<'a, T>, E>
+/// [`spanned`], taking the value `plain` reads from the text when it reads one (a usual form
+/// that needs no second parse).
+fn spanned_or<'de: 'a, 'a, D, T>(
+    d: D,
+    plain: impl FnOnce(&'a str) -> Option<T>,
+) -> Result<Spanned<'a, T>, D::Error>
 where
-    E: serde::de::Error,
+    D: Deserializer<'de>,
     T: Deserialize<'a>,
 {
+    let raw = <&'a RawValue>::deserialize(d)?;
+    if let Some(value) = plain(raw.get()) {
+        return Ok(Spanned { value, raw });
+    }
     match serde_json::from_str::<T>(raw.get()) {
         Ok(value) => Ok(Spanned { value, raw }),
-        Err(e) => Err(E::custom(super::strip_position(&e.to_string()))),
+        Err(e) => Err(D::Error::custom(super::strip_position(&e.to_string()))),
     }
 }
 
@@ -81,14 +90,9 @@ pub struct Text<'a>(#[serde(borrow)] pub Cow<'a, str>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Spanned<'a, Text<'a>> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = <&'a RawValue>::deserialize(d)?;
-        match plain_string(raw.get()) {
-            Some(text) => Ok(Spanned {
-                value: Text(Cow::Borrowed(text)),
-                raw,
-            }),
-            None => spanned_from(raw),
-        }
+        spanned_or(d, |literal| {
+            plain_string(literal).map(|text| Text(Cow::Borrowed(text)))
+        })
     }
 }
 
@@ -98,14 +102,7 @@ pub struct Texts<'a>(#[serde(borrow, deserialize_with = "nullable")] pub Vec<Cow
 
 impl<'de: 'a, 'a> Deserialize<'de> for Spanned<'a, Texts<'a>> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = <&'a RawValue>::deserialize(d)?;
-        match plain_strings(raw.get()) {
-            Some(texts) => Ok(Spanned {
-                value: Texts(texts),
-                raw,
-            }),
-            None => spanned_from(raw),
-        }
+        spanned_or(d, |literal| plain_strings(literal).map(Texts))
     }
 }
 
