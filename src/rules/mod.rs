@@ -62,7 +62,7 @@ pub struct Context<'a> {
     pub graph: &'a Graph<'a>,
     /// `.repl-lint.toml`: the standards rules read their settings here.
     pub config: &'a crate::config::Config,
-    checked: std::sync::OnceLock<access::Checks>,
+    checks: std::sync::OnceLock<access::Checks>,
 }
 
 impl<'a> Context<'a> {
@@ -75,7 +75,7 @@ impl<'a> Context<'a> {
         Context {
             graph,
             config,
-            checked: std::sync::OnceLock::new(),
+            checks: std::sync::OnceLock::new(),
         }
     }
 
@@ -91,7 +91,7 @@ impl<'a> Context<'a> {
     }
 
     fn checks(&self) -> &access::Checks {
-        self.checked.get_or_init(|| access::check_all(self.graph))
+        self.checks.get_or_init(|| access::check_all(self.graph))
     }
 
     /// The needs of one replication configuration, among [`Context::checked`]: found through
