@@ -10,7 +10,8 @@ fn enabled() -> bool {
     *ON.get_or_init(|| std::env::var_os("REPL_LINT_TIMINGS").is_some_and(|v| v != "0"))
 }
 
-static LAST: Mutex<Option<Instant>> = Mutex::new(None);
+/// Wall clock and the process's CPU time at the end of the last phase.
+static LAST: Mutex<Option<(Instant, f64)>> = Mutex::new(None);
 
 /// Starts the clock: the first phase is timed from here (the start of the process, when `main`
 /// calls it first).
@@ -19,7 +20,7 @@ pub fn start() {
         return;
     }
     if let Ok(mut last) = LAST.lock() {
-        *last = Some(Instant::now());
+        *last = Some((Instant::now(), cpu_seconds()));
     }
 }
 
@@ -29,11 +30,16 @@ pub fn phase(name: &str) {
         return;
     }
     let now = Instant::now();
+    let cpu = cpu_seconds();
     let Ok(mut last) = LAST.lock() else { return };
-    let elapsed = last.map_or(0.0, |t| now.duration_since(t).as_secs_f64());
-    *last = Some(now);
+    let (elapsed, cpu_elapsed) = last.map_or((0.0, 0.0), |(t, c)| {
+        (now.duration_since(t).as_secs_f64(), cpu - c)
+    });
+    *last = Some((now, cpu));
     let (rss, peak) = memory_mb();
-    eprintln!("[timings] {name:<28} {elapsed:>7.3} s   rss {rss:>6.0} MB   peak {peak:>6.0} MB");
+    eprintln!(
+        "[timings] {name:<28} {elapsed:>7.3} s   cpu {cpu_elapsed:>6.3} s   rss {rss:>6.0} MB   peak {peak:>6.0} MB"
+    );
 }
 
 /// Times `work` as one rule's share of the rules phase (rules run side by side on the thread
@@ -63,4 +69,19 @@ fn memory_mb() -> (f64, f64) {
             .map_or(0.0, |kb| kb * 1024.0 / 1e6)
     };
     (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// CPU time of the process's live threads (the thread pool lives as long as the process), from
+/// the scheduler's nanosecond counts: comparing it with the wall time shows how busy the cores
+/// were in a phase. Zero where /proc is not there.
+fn cpu_seconds() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0.0;
+    };
+    let nanos: u64 = tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    nanos as f64 / 1e9
 }

@@ -127,6 +127,7 @@ fn load_into(
             format!("{what}: {}", strip_position(&e.to_string())),
         )
     })?;
+    crate::timings::phase("plan: typed parse");
     let version_loc = plan
         .format_version
         .as_ref()
@@ -180,6 +181,7 @@ fn load_into(
             (items, instances)
         },
     );
+    crate::timings::phase("plan: changes, configuration index");
     collect_the_rest(&plan, &mut seen, &mut items, &mut instances);
     drop(seen);
     index.adopt_instances(instances);
@@ -199,7 +201,7 @@ fn load_into(
         text,
         &mut tapes.values,
     );
-    crate::timings::phase("plan: typed parse + index");
+    crate::timings::phase("plan: the rest, providers");
 
     let relevant: Vec<&Item<'_>> = items
         .iter()
