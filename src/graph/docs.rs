@@ -1,15 +1,14 @@
 //! Every policy document of the input, parsed once.
 
-use std::sync::Arc;
-
-use rayon::prelude::*;
+use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Mutex};
 
 use crate::iam::{Policy, PolicyIssue, PolicyKind, Statement};
 use crate::model::{PolicyContent, PolicyDoc};
 use crate::source::{Loc, StringOrigin};
 use crate::syntax::{Node, NodeKind, Why};
 
-use super::{Entity, Graph, Resolved};
+use super::{Building, Entity, Graph, Resolved};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocId(pub usize);
@@ -77,6 +76,116 @@ pub(super) enum Reading<'m> {
     Read(DocState),
 }
 
+/// Documents registered one after the other, from the document numbered `first` on.
+pub(super) struct Batch<'m> {
+    first: usize,
+    documents: Vec<(Reading<'m>, DocOwner)>,
+}
+
+/// Where the graph hands batches of documents to the readers.
+pub(super) type Handover<'m> = Sender<Batch<'m>>;
+
+/// How many registered documents go to a reader at a time.
+const BATCH: usize = 256;
+
+/// Documents registered and not yet handed over.
+pub(super) struct PendingReads<'m> {
+    batch: Batch<'m>,
+    /// Closed once the graph is built.
+    handover: Option<Handover<'m>>,
+}
+
+impl<'m> PendingReads<'m> {
+    pub(super) fn new(handover: Handover<'m>) -> PendingReads<'m> {
+        PendingReads {
+            batch: Batch {
+                first: 0,
+                documents: Vec::with_capacity(BATCH),
+            },
+            handover: Some(handover),
+        }
+    }
+
+    /// Registers the document numbered `id` (the next one) and hands the batch over when full.
+    fn push(&mut self, id: usize, reading: Reading<'m>, owner: DocOwner) {
+        if self.batch.documents.is_empty() {
+            self.batch.first = id;
+        }
+        self.batch.documents.push((reading, owner));
+        if self.batch.documents.len() >= BATCH {
+            self.hand_over();
+        }
+    }
+
+    fn hand_over(&mut self) {
+        if self.batch.documents.is_empty() {
+            return;
+        }
+        let Some(handover) = &self.handover else {
+            return;
+        };
+        let batch = std::mem::replace(
+            &mut self.batch,
+            Batch {
+                first: 0,
+                documents: Vec::with_capacity(BATCH),
+            },
+        );
+        // The readers outlive the building; were they gone, the batch would be read below.
+        if let Err(unread) = handover.send(batch) {
+            self.batch = unread.0;
+        }
+    }
+
+    /// Hands over the last batch and tells the readers that no more come.
+    pub(super) fn close(&mut self) {
+        self.hand_over();
+        self.handover = None;
+    }
+
+    /// What was not handed over (nothing, unless the readers were gone), read here.
+    pub(super) fn read_the_rest(&mut self) -> Option<(usize, Vec<DocState>)> {
+        let batch = std::mem::replace(
+            &mut self.batch,
+            Batch {
+                first: 0,
+                documents: Vec::new(),
+            },
+        );
+        (!batch.documents.is_empty()).then(|| batch.read())
+    }
+}
+
+impl<'m> Batch<'m> {
+    fn read(self) -> (usize, Vec<DocState>) {
+        let states = self
+            .documents
+            .into_iter()
+            .map(|(reading, owner)| reading.finish(owner))
+            .collect();
+        (self.first, states)
+    }
+}
+
+/// A reader: reads the batches handed over until the graph is built, and keeps what it read.
+pub(super) fn read_handed(
+    handed: &Mutex<Receiver<Batch<'_>>>,
+    read: &Mutex<Vec<(usize, Vec<DocState>)>>,
+) {
+    loop {
+        // Another reader waiting for the next batch holds the lock: this one waits behind it.
+        let next = match handed.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(_) => return,
+        };
+        let Ok(batch) = next else { return };
+        let states = batch.read();
+        if let Ok(mut read) = read.lock() {
+            read.push(states);
+        }
+    }
+}
+
 impl Reading<'_> {
     fn finish(self, owner: DocOwner) -> DocState {
         let read = |node: Node| {
@@ -102,9 +211,9 @@ impl Reading<'_> {
     }
 }
 
-impl<'m> Graph<'m> {
+impl<'m> Building<'m> {
     /// Registers a document (once per document, however many roles share it). Its state is
-    /// filled in by [`Graph::read_docs`].
+    /// filled in by [`Graph::store_readings`].
     pub fn add_doc(&mut self, doc: &'m PolicyDoc, owner: DocOwner, address: &str) -> DocId {
         let key = (std::ptr::from_ref(doc) as usize, owner);
         if let Some(&id) = self.doc_index.get(&key) {
@@ -114,7 +223,7 @@ impl<'m> Graph<'m> {
         // values it meets in that order.
         let reading = self.prepare_doc(doc, 0);
         let id = DocId(self.docs.len());
-        self.readings.push(reading);
+        self.reads.push(id.0, reading, owner);
         self.docs.push(DocEntry {
             doc,
             owner,
@@ -124,25 +233,26 @@ impl<'m> Graph<'m> {
         self.doc_index.insert(key, id);
         id
     }
+}
 
-    /// Reads every registered document on all cores; the statements are indexed in document
-    /// order, as if each had been read when registered.
-    pub(super) fn read_docs(&mut self) {
-        let readings = std::mem::take(&mut self.readings);
-        let states: Vec<DocState> = readings
-            .into_par_iter()
-            .zip(self.docs.par_iter())
-            .map(|(reading, entry)| reading.finish(entry.owner))
-            .collect();
-        for (i, (entry, state)) in self.docs.iter_mut().zip(states).enumerate() {
-            if let DocState::Parsed { policy, .. } = &state {
-                for (j, st) in policy.statements.iter().enumerate() {
-                    self.statement_index
-                        .entry(st.loc.clone())
-                        .or_insert((DocId(i), j));
+impl<'m> Graph<'m> {
+    /// Stores the readers' states of the documents; the statements are indexed in document
+    /// order, as if each document had been read when registered.
+    pub(super) fn store_readings(&mut self, mut read: Vec<(usize, Vec<DocState>)>) {
+        read.sort_unstable_by_key(|(first, _)| *first);
+        for (first, states) in read {
+            for (i, state) in (first..).zip(states) {
+                if let DocState::Parsed { policy, .. } = &state {
+                    for (j, st) in policy.statements.iter().enumerate() {
+                        self.statement_index
+                            .entry(st.loc.clone())
+                            .or_insert((DocId(i), j));
+                    }
+                }
+                if let Some(entry) = self.docs.get_mut(i) {
+                    entry.state = state;
                 }
             }
-            entry.state = state;
         }
     }
 
@@ -217,7 +327,7 @@ impl<'m> Graph<'m> {
 /// policy files still get their hygiene checked. A data source that an attached document reads
 /// (`policy = data.x.json`) is checked there only, so its findings are not reported twice under
 /// two addresses.
-pub(super) fn collect_unowned(g: &mut Graph<'_>) {
+pub(super) fn collect_unowned(g: &mut Building<'_>) {
     let model = g.model;
     let attached: std::collections::HashSet<usize> = g
         .docs
@@ -252,5 +362,49 @@ pub(super) fn collect_unowned(g: &mut Graph<'_>) {
             crate::model::DocKind::Key => DocOwner::KeyPolicy,
         };
         g.add_doc(&s.document, owner, &s.origin.address);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DocKind, Format, Model, Origin, StandalonePolicy};
+    use crate::source::FileId;
+
+    /// More documents than fit in several batches: each gets its own reading back, in its
+    /// place, whichever reader read it.
+    #[test]
+    fn documents_read_in_batches_keep_their_places() {
+        let n = BATCH * 3 + 7;
+        let model = Model {
+            standalone_policies: (0..n)
+                .map(|i| StandalonePolicy {
+                    origin: Origin {
+                        address: format!("policy{i}.json"),
+                        file: FileId(0),
+                        header: Loc::None,
+                        format: Format::Terraform,
+                    },
+                    document: PolicyDoc {
+                        loc: Loc::None,
+                        content: PolicyContent::Invalid {
+                            message: format!("document {i}"),
+                            loc: Loc::None,
+                        },
+                    },
+                    kind: DocKind::Identity,
+                })
+                .collect(),
+            ..Model::default()
+        };
+        let graph = Graph::build(&model);
+        assert_eq!(graph.docs.len(), n);
+        for (i, doc) in graph.docs.iter().enumerate() {
+            assert_eq!(doc.address, format!("policy{i}.json"));
+            match &doc.state {
+                DocState::Invalid { message, .. } => assert_eq!(message, &format!("document {i}")),
+                other => panic!("document {i} was not read: {other:?}"),
+            }
+        }
     }
 }

@@ -75,8 +75,6 @@ pub struct Graph<'m> {
     pub keys: Vec<KeyView>,
     pub replications: Vec<ReplicationView>,
     pub docs: Vec<DocEntry<'m>>,
-    /// The documents' readings until [`Graph::read_docs`].
-    readings: Vec<docs::Reading<'m>>,
     /// The topology: one node per entity in use, edges from replication configurations.
     pub topology: StableDiGraph<Entity, Edge>,
     nodes: HashMap<Entity, NodeIndex>,
@@ -96,8 +94,62 @@ pub struct Graph<'m> {
     full_access: crate::iam::Policy,
 }
 
+/// The graph while it is built: the documents it registers are handed to readers on the
+/// thread pool (kept apart from [`Graph`], whose lifetime the channel would pin).
+pub(super) struct Building<'m> {
+    graph: Graph<'m>,
+    reads: docs::PendingReads<'m>,
+}
+
+impl<'m> std::ops::Deref for Building<'m> {
+    type Target = Graph<'m>;
+    fn deref(&self) -> &Graph<'m> {
+        &self.graph
+    }
+}
+
+impl<'m> std::ops::DerefMut for Building<'m> {
+    fn deref_mut(&mut self) -> &mut Graph<'m> {
+        &mut self.graph
+    }
+}
+
 impl<'m> Graph<'m> {
     pub fn build(model: &'m Model) -> Graph<'m> {
+        // The documents are read on the thread pool while this thread goes on building: each
+        // batch of registered documents is handed over as it fills up. The readers wait for
+        // batches, so the building must not wait for the pool itself (nothing here uses rayon):
+        // it runs on this thread, beside the pool.
+        let (handover, handed) = std::sync::mpsc::channel();
+        let handed = std::sync::Mutex::new(handed);
+        let read = std::sync::Mutex::new(Vec::new());
+        let mut g = rayon::in_place_scope(|scope| {
+            for _ in 0..rayon::current_num_threads() {
+                scope.spawn(|_| docs::read_handed(&handed, &read));
+            }
+            let mut g = Building {
+                graph: Graph::new(model),
+                reads: docs::PendingReads::new(handover),
+            };
+            g.index_entities();
+            views::build_buckets(&mut g);
+            views::build_keys(&mut g);
+            views::build_roles(&mut g);
+            views::build_replications(&mut g);
+            docs::collect_unowned(&mut g);
+            org::collect_scps(&mut g);
+            org::collect_rcps(&mut g);
+            // The last batch, and the end of the batches.
+            g.reads.close();
+            g
+        });
+        let mut read = read.into_inner().unwrap_or_else(|e| e.into_inner());
+        read.extend(g.reads.read_the_rest());
+        g.store_readings(read);
+        g.graph
+    }
+
+    fn new(model: &'m Model) -> Graph<'m> {
         let resolver = Resolver::new(model);
         // Documents: about one per role, bucket policy and key policy, plus attachments.
         let docs = model.roles.len() * 2
@@ -107,7 +159,7 @@ impl<'m> Graph<'m> {
             + model.role_policy_attachments.len()
             + model.documents.len();
         let rules: usize = model.replications.iter().map(|r| r.rules.len()).sum();
-        let mut g = Graph {
+        Graph {
             model,
             resolver,
             buckets: Vec::with_capacity(model.buckets.len()),
@@ -115,7 +167,6 @@ impl<'m> Graph<'m> {
             keys: Vec::with_capacity(model.keys.len()),
             replications: Vec::with_capacity(model.replications.len()),
             docs: Vec::with_capacity(docs),
-            readings: Vec::with_capacity(docs),
             topology: StableDiGraph::with_capacity(
                 model.replications.len() + model.buckets.len() + model.roles.len(),
                 model.replications.len() * 2 + rules * 2,
@@ -133,17 +184,7 @@ impl<'m> Graph<'m> {
             scp_targets: Vec::new(),
             rcp_targets: Vec::new(),
             full_access: org::full_aws_access_policy(),
-        };
-        g.index_entities();
-        views::build_buckets(&mut g);
-        views::build_keys(&mut g);
-        views::build_roles(&mut g);
-        views::build_replications(&mut g);
-        docs::collect_unowned(&mut g);
-        org::collect_scps(&mut g);
-        org::collect_rcps(&mut g);
-        g.read_docs();
-        g
+        }
     }
 
     fn index_entities(&mut self) {

@@ -5,7 +5,7 @@ use crate::model::Value;
 use crate::source::Loc;
 use crate::syntax::{Key, Node, NodeKind};
 
-use super::{DocId, Entity, Graph, Resolved};
+use super::{Building, DocId, Entity, Graph, Resolved};
 
 fn s(text: &str) -> Node {
     Node::str(text, Loc::None)
@@ -110,7 +110,7 @@ impl<'m> Graph<'m> {
     }
 }
 
-pub(super) fn collect_scps(g: &mut Graph<'_>) {
+pub(super) fn collect_scps(g: &mut Building<'_>) {
     let model = g.model;
     let mut accounts: Vec<String> = g
         .keys
@@ -209,7 +209,7 @@ impl Graph<'_> {
     }
 }
 
-pub(super) fn collect_rcps(g: &mut Graph<'_>) {
+pub(super) fn collect_rcps(g: &mut Building<'_>) {
     let model = g.model;
     let mut targets: Vec<(String, Vec<DocId>)> = Vec::new();
     let mut attach =
