@@ -9,8 +9,15 @@
 //! top-level key, and parsing from there gives what one parse from the start would give. A
 //! wrong guess (the same key inside a value) costs the work of its worker, never the result.
 //!
+//! `resource_changes`, the largest section, is split the same way: one more guess, at an element
+//! of its array about half-way through, is used only when the walk over that array's elements
+//! lands exactly on it.
+//!
 //! Anything unusual (an error, a duplicate or escaped key, text after the object) is left to one
 //! ordinary parse of the whole text, so that errors read as they always did.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use memchr::memmem;
 use rayon::prelude::*;
@@ -49,6 +56,8 @@ enum Member<'a> {
     PlannedValues(Option<Values<'a>>),
     Values(Option<Values<'a>>),
     ResourceChanges(Option<Vec<ResourceChange<'a>>>),
+    /// The elements of `resource_changes` from a guess inside its array on.
+    MoreChanges(Vec<ResourceChange<'a>>),
     PriorState(Option<State<'a>>),
     Configuration(Option<Configuration<'a>>),
     Other,
@@ -85,15 +94,45 @@ fn parse_in_parallel(body: &str) -> Option<Plan<'_>> {
     if guesses.is_empty() {
         return None;
     }
+    // An element guess is a `{`, a key guess a `"`: the two never share a position.
+    let element = change_guess(bytes, &guesses);
+    if let Some(at) = element
+        && let Err(i) = guesses.binary_search(&at)
+    {
+        guesses.insert(i, at);
+    }
     // Run 0 starts at the object's first member; run i + 1 at guess i.
     let starts: Vec<usize> = std::iter::once(open + 1)
         .chain(guesses.iter().copied())
         .collect();
-    let mut runs: Vec<Option<Run<'_>>> = starts
-        .par_iter()
-        .enumerate()
-        .map(|(n, &start)| walk(body, start, n.checked_sub(1), &guesses))
+    // A run's text is about as long as the distance to the next guess. Not to a `"values"` of
+    // a plan: that is a resource's, inside `planned_values` (only a state has it at the top).
+    let plan_values = |at: &usize| {
+        bytes
+            .get(*at..)
+            .is_some_and(|rest| rest.starts_with(b"\"values\""))
+            && guesses.len() > 1
+    };
+    let sizes: Vec<usize> = starts
+        .iter()
+        .map(|&start| {
+            let end = starts
+                .iter()
+                .copied()
+                .find(|at| *at > start && !plan_values(at))
+                .unwrap_or(bytes.len());
+            end.saturating_sub(start)
+        })
         .collect();
+    let mut runs: Vec<Option<Run<'_>>> = largest_first(&sizes, |n| {
+        let start = *starts.get(n)?;
+        let own = n.checked_sub(1);
+        if own.is_some() && element == Some(start) {
+            walk_from_change(body, start, own, &guesses)
+        } else {
+            walk(body, start, own, &guesses)
+        }
+    });
     // Follow the runs from the start: one that ends at a guess hands over to that guess's run.
     // Every run ends further on than it starts, so the chain ends.
     let mut chain = Vec::new();
@@ -126,6 +165,32 @@ fn parse_in_parallel(body: &str) -> Option<Plan<'_>> {
     Some(plan)
 }
 
+/// `work(n)` for every job `n`, on all cores, each free core taking the largest job left: the
+/// parse ends when the largest runs do, not when a large run started last does.
+fn largest_first<T: Send + Sync>(
+    sizes: &[usize],
+    work: impl Fn(usize) -> Option<T> + Sync,
+) -> Vec<Option<T>> {
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by_key(|&n| std::cmp::Reverse(sizes.get(n).copied().unwrap_or(0)));
+    let next = AtomicUsize::new(0);
+    let done: Vec<OnceLock<T>> = sizes.iter().map(|_| OnceLock::new()).collect();
+    let take_jobs = || {
+        while let Some(&n) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            if let (Some(out), Some(slot)) = (work(n), done.get(n)) {
+                let _ = slot.set(out);
+            }
+        }
+    };
+    rayon::scope(|scope| {
+        for _ in 1..rayon::current_num_threads().min(sizes.len()) {
+            scope.spawn(|_| take_jobs());
+        }
+        take_jobs();
+    });
+    done.into_iter().map(OnceLock::into_inner).collect()
+}
+
 impl Member<'_> {
     /// How many fields of the plan members fill.
     const FIELDS: usize = 6;
@@ -139,7 +204,7 @@ impl Member<'_> {
             Member::ResourceChanges(_) => 3,
             Member::PriorState(_) => 4,
             Member::Configuration(_) => 5,
-            Member::Other => return None,
+            Member::MoreChanges(_) | Member::Other => return None,
         })
     }
 }
@@ -153,6 +218,7 @@ impl<'a> Member<'a> {
             Member::ResourceChanges(v) => plan.resource_changes = v.unwrap_or_default(),
             Member::PriorState(v) => plan.prior_state = v,
             Member::Configuration(v) => plan.configuration = v,
+            Member::MoreChanges(v) => plan.resource_changes.extend(v),
             Member::Other => {}
         }
     }
@@ -194,15 +260,127 @@ fn walk<'a>(body: &'a str, start: usize, own: Option<usize>, guesses: &[usize]) 
             return None;
         }
         at = skip_space(bytes, at + 1);
-        let (member, len) = member(key, body.get(at..)?)?;
-        members.push(member);
-        at = skip_space(bytes, at + len);
+        if key == "resource_changes" && bytes.get(at) == Some(&b'[') {
+            let (changes, stop) = changes(body, skip_space(bytes, at + 1), own, guesses)?;
+            members.push(Member::ResourceChanges(Some(changes)));
+            match stop {
+                Stop::AtGuess(g) => {
+                    return Some(Run {
+                        members,
+                        end: End::AtGuess(g),
+                    });
+                }
+                Stop::Closed(after) => at = after,
+            }
+        } else {
+            let (member, len) = member(key, body.get(at..)?)?;
+            members.push(member);
+            at += len;
+        }
+        at = skip_space(bytes, at);
         match bytes.get(at) {
             Some(b',') => at = skip_space(bytes, at + 1),
             Some(b'}') => return closed(bytes, at, members),
             _ => return None,
         }
     }
+}
+
+/// A walk from the element guess numbered `own` inside the `resource_changes` array: the
+/// elements to the end of the array, then the members after it.
+fn walk_from_change<'a>(
+    body: &'a str,
+    start: usize,
+    own: Option<usize>,
+    guesses: &[usize],
+) -> Option<Run<'a>> {
+    let bytes = body.as_bytes();
+    let (changes, stop) = changes(body, start, own, guesses)?;
+    let members = vec![Member::MoreChanges(changes)];
+    let after = match stop {
+        Stop::AtGuess(g) => {
+            return Some(Run {
+                members,
+                end: End::AtGuess(g),
+            });
+        }
+        Stop::Closed(after) => skip_space(bytes, after),
+    };
+    let mut run = match bytes.get(after) {
+        Some(b',') => walk(body, after + 1, own, guesses)?,
+        Some(b'}') => return closed(bytes, after, members),
+        _ => return None,
+    };
+    run.members.splice(0..0, members);
+    Some(run)
+}
+
+/// How a walk over the elements of `resource_changes` ended.
+enum Stop {
+    /// At the start of the element guessed at this position.
+    AtGuess(usize),
+    /// After the array's closing bracket.
+    Closed(usize),
+}
+
+/// The elements of `resource_changes` from `at` (an element's start, or the array's closing
+/// bracket) until the array closes or the next element starts at a guess other than `own`.
+fn changes<'a>(
+    body: &'a str,
+    mut at: usize,
+    own: Option<usize>,
+    guesses: &[usize],
+) -> Option<(Vec<ResourceChange<'a>>, Stop)> {
+    let bytes = body.as_bytes();
+    let mut out = Vec::new();
+    if bytes.get(at) == Some(&b']') {
+        return Some((out, Stop::Closed(at + 1)));
+    }
+    loop {
+        if let Ok(g) = guesses.binary_search(&at)
+            && Some(g) != own
+        {
+            return Some((out, Stop::AtGuess(g)));
+        }
+        let (change, len) = one(body.get(at..)?)?;
+        out.push(change);
+        at = skip_space(bytes, at + len);
+        match bytes.get(at) {
+            Some(b',') => at = skip_space(bytes, at + 1),
+            Some(b']') => return Some((out, Stop::Closed(at + 1))),
+            _ => return None,
+        }
+    }
+}
+
+/// Where an element of `resource_changes` may start about half-way through the section: the
+/// `{` before an `"address"` key (Terraform writes it first) that follows a comma.
+fn change_guess(bytes: &[u8], guesses: &[usize]) -> Option<usize> {
+    let finder = memmem::Finder::new(b"\"resource_changes\"");
+    let section = guesses.iter().copied().find(|&at| {
+        bytes
+            .get(at..)
+            .is_some_and(|rest| rest.starts_with(finder.needle()))
+    })?;
+    let end = guesses
+        .iter()
+        .copied()
+        .find(|&at| at > section)
+        .unwrap_or(bytes.len());
+    let middle = section + (end - section) / 2;
+    let key = middle + memmem::find(bytes.get(middle..end)?, b"\"address\"")?;
+    let open = skip_space_back(bytes, key)?;
+    (bytes.get(open) == Some(&b'{')
+        && skip_space_back(bytes, open).and_then(|comma| bytes.get(comma)) == Some(&b','))
+    .then_some(open)
+}
+
+/// The position of the last byte before `at` that is not white space.
+fn skip_space_back(bytes: &[u8], at: usize) -> Option<usize> {
+    bytes
+        .get(..at)?
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
 }
 
 fn closed<'a>(bytes: &[u8], close: usize, members: Vec<Member<'a>>) -> Option<Run<'a>> {
@@ -241,16 +419,23 @@ fn member<'a>(key: &str, text: &'a str) -> Option<(Member<'a>, usize)> {
 }
 
 /// One JSON value at the start of `text` read as `T`, and the length of its text.
-///
-/// Each value gets a deserializer of its own, whose nesting limit starts at the value: a
-/// section may nest one level deeper than in one parse of the whole text.
 fn value<'a, T: Deserialize<'a>>(
     text: &'a str,
     wrap: impl FnOnce(T) -> Member<'a>,
 ) -> Option<(Member<'a>, usize)> {
+    let (parsed, len) = one(text)?;
+    Some((wrap(parsed), len))
+}
+
+/// One JSON value at the start of `text` read as `T`, and the length of its text.
+///
+/// Each value gets a deserializer of its own, whose nesting limit starts at the value: a
+/// section, or an element of `resource_changes`, may nest one or two levels deeper than in one
+/// parse of the whole text.
+fn one<'a, T: Deserialize<'a>>(text: &'a str) -> Option<(T, usize)> {
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<T>();
     let parsed = stream.next()?.ok()?;
-    Some((wrap(parsed), stream.byte_offset()))
+    Some((parsed, stream.byte_offset()))
 }
 
 fn skip_space(bytes: &[u8], mut at: usize) -> usize {
@@ -346,6 +531,71 @@ mod tests {
         )
     }
 
+    /// A change whose values hold what looks like the start of another change: `, {"address"`.
+    fn change_with_decoy(address: &str) -> String {
+        format!(
+            r#"{{"address": "{address}", "mode": "managed", "type": "x", "change": {{"actions": ["create"], "after": {{"list": [1, {{"address": "decoy", "change": {{}}}}], "more": [{{"address": 2}}]}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn resource_changes_are_split_at_an_element_half_way() {
+        let changes: Vec<String> = (0..8)
+            .map(|i| resource_change(&format!("aws_s3_bucket.b{i}")))
+            .collect();
+        let text = format!(
+            "{{\"format_version\": \"1.2\", \"resource_changes\": [\n  {}\n], \"configuration\": {{}}}}",
+            changes.join(",\n  ")
+        );
+        let bytes = text.as_bytes();
+        let guesses = [
+            guess(bytes, 1, "resource_changes").expect("key"),
+            guess(bytes, 1, "configuration").expect("key"),
+        ];
+        let element = change_guess(bytes, &guesses).expect("an element half-way");
+        assert!(text[element..].starts_with("{\"address\": \"aws_s3_bucket.b4\""));
+        let plan = parse_in_parallel(&text).expect("parsed");
+        assert_eq!(plan.resource_changes.len(), 8);
+        assert_as_one_parse(&text);
+    }
+
+    #[test]
+    fn an_element_guess_inside_a_value_costs_nothing_but_time() {
+        let mut decoys = 0;
+        for n in 1..8 {
+            let changes: Vec<String> = (0..n)
+                .map(|i| change_with_decoy(&format!("aws_s3_bucket.b{i}")))
+                .collect();
+            for separator in [",", ",\n    "] {
+                let text = format!(
+                    r#"{{"format_version": "1.2", "resource_changes": [{}], "configuration": {{}}}}"#,
+                    changes.join(separator)
+                );
+                let bytes = text.as_bytes();
+                let guesses = [
+                    guess(bytes, 1, "resource_changes").expect("key"),
+                    guess(bytes, 1, "configuration").expect("key"),
+                ];
+                if change_guess(bytes, &guesses)
+                    .is_some_and(|at| text[at..].starts_with(r#"{"address": "decoy""#))
+                {
+                    decoys += 1;
+                }
+                let plan = parse_in_parallel(&text).expect("parsed");
+                assert_eq!(plan.resource_changes.len(), n);
+                assert_as_one_parse(&text);
+            }
+        }
+        assert!(decoys > 0, "some guess fell on a decoy");
+    }
+
+    #[test]
+    fn jobs_run_largest_first_and_keep_their_places() {
+        let sizes = [3, 900, 0, 50];
+        let out = largest_first(&sizes, |n| (n != 2).then_some(n * 10));
+        assert_eq!(out, vec![Some(0), Some(10), None, Some(30)]);
+    }
+
     #[test]
     fn sections_are_parsed_apart_and_joined_in_order() {
         let text = format!(
@@ -403,10 +653,17 @@ mod tests {
     }
 
     fn member_text() -> impl Strategy<Value = (String, String)> {
-        let change = "[a-z]{1,3}".prop_map(|n| resource_change(&format!("aws_s3_bucket.{n}")));
+        let change = ("[a-z]{1,3}", any::<bool>()).prop_map(|(n, decoy)| {
+            let address = format!("aws_s3_bucket.{n}");
+            if decoy {
+                change_with_decoy(&address)
+            } else {
+                resource_change(&address)
+            }
+        });
         prop_oneof![
             Just(("format_version".to_string(), "\"1.2\"".to_string())),
-            prop::collection::vec(change, 0..3)
+            prop::collection::vec(change, 0..7)
                 .prop_map(|c| ("resource_changes".into(), format!("[{}]", c.join(",")))),
             Just(("resource_changes".to_string(), "null".to_string())),
             "[a-z_]{1,16}".prop_map(|k| ("planned_values".into(), format!(
