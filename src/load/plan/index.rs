@@ -73,9 +73,40 @@ pub struct Index<'a> {
     calls: HashMap<String, &'a ModuleCall<'a>>,
     /// Resource address without its instance key (`module.a["x"].aws_s3_bucket.b`) → instance
     /// keys present in the plan. Mostly borrowed from the plan's own addresses.
-    instances: HashMap<Cow<'a, str>, Vec<Option<String>>>,
+    instances: HashMap<Cow<'a, str>, Keys>,
     /// `parent module_instance|call name` → module instance keys present in the plan.
-    module_instances: HashMap<String, Vec<Option<String>>>,
+    module_instances: HashMap<String, Keys>,
+}
+
+/// The instance keys of one resource or module call. Most have a single instance: it is kept
+/// without a list of its own (a large plan has tens of thousands to make and free).
+#[derive(Debug, Default)]
+enum Keys {
+    #[default]
+    Empty,
+    One(Option<String>),
+    Many(Vec<Option<String>>),
+}
+
+impl Keys {
+    fn push(&mut self, key: Option<String>) {
+        *self = match std::mem::take(self) {
+            Keys::Empty => Keys::One(key),
+            Keys::One(first) => Keys::Many(vec![first, key]),
+            Keys::Many(mut all) => {
+                all.push(key);
+                Keys::Many(all)
+            }
+        };
+    }
+
+    fn as_slice(&self) -> &[Option<String>] {
+        match self {
+            Keys::Empty => &[],
+            Keys::One(key) => std::slice::from_ref(key),
+            Keys::Many(all) => all,
+        }
+    }
 }
 
 impl<'a> Index<'a> {
@@ -159,7 +190,7 @@ impl<'a> Index<'a> {
                         .entry(format!("{prefix}|{}", call.name))
                         .or_default();
                     let key = call.key.map(str::to_string);
-                    if !keys.contains(&key) {
+                    if !keys.as_slice().contains(&key) {
                         keys.push(key);
                     }
                     prefix = address::join(
@@ -415,14 +446,14 @@ fn unkeyed_prefix<'t>(address: &'t str, addr: &ResourceAddr) -> Option<&'t str> 
 
 /// The instance a reference without a key means: the one with the referrer's own key, else the
 /// only one, else none (left to the graph).
-fn pick(keys: Option<&Vec<Option<String>>>, want: Option<&str>) -> Option<String> {
-    let keys = keys?;
+fn pick(keys: Option<&Keys>, want: Option<&str>) -> Option<String> {
+    let keys = keys?.as_slice();
     if let Some(w) = want
         && keys.iter().any(|k| k.as_deref() == Some(w))
     {
         return Some(w.to_string());
     }
-    match keys.as_slice() {
+    match keys {
         [only] => only.clone(),
         _ => None,
     }
