@@ -100,6 +100,14 @@ impl Keys {
         };
     }
 
+    fn into_vec(self) -> Vec<Option<String>> {
+        match self {
+            Keys::Empty => Vec::new(),
+            Keys::One(key) => vec![key],
+            Keys::Many(all) => all,
+        }
+    }
+
     fn as_slice(&self) -> &[Option<String>] {
         match self {
             Keys::Empty => &[],
@@ -157,11 +165,25 @@ impl<'a> Index<'a> {
         self.modules.insert(path, module);
     }
 
-    /// Takes over the resource instances recorded in `other` (recorded apart from the
-    /// configuration so that both are gathered at once).
-    pub fn adopt_instances(&mut self, other: Index<'a>) {
-        self.instances = other.instances;
-        self.module_instances = other.module_instances;
+    /// Takes over the resource instances recorded in `first` (recorded apart from the
+    /// configuration, on another core): they come before those recorded here.
+    pub fn adopt_instances(&mut self, first: Index<'a>) {
+        let later = std::mem::replace(&mut self.instances, first.instances);
+        for (address, keys) in later {
+            let into = self.instances.entry(address).or_default();
+            for key in keys.into_vec() {
+                into.push(key);
+            }
+        }
+        let later = std::mem::replace(&mut self.module_instances, first.module_instances);
+        for (call, keys) in later {
+            let into = self.module_instances.entry(call).or_default();
+            for key in keys.into_vec() {
+                if !into.as_slice().contains(&key) {
+                    into.push(key);
+                }
+            }
+        }
     }
 
     /// Room for `n` resource instances (a large plan's map would be rehashed as it grows).
@@ -462,6 +484,33 @@ fn pick(keys: Option<&Keys>, want: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn adopted_instances_come_before_those_recorded_here() {
+        let mut changes = Index::default();
+        let mut rest = Index::default();
+        let record = |index: &mut Index<'static>, address: &'static str| {
+            let addr = ResourceAddr::parse(address).expect(address);
+            index.add_instance(address, &addr);
+        };
+        record(&mut changes, "aws_s3_bucket.b[0]");
+        record(&mut changes, r#"module.m["a"].aws_s3_bucket.c"#);
+        record(&mut rest, "aws_s3_bucket.b[1]");
+        record(&mut rest, r#"module.m["b"].aws_s3_bucket.c"#);
+        record(&mut rest, r#"module.m["a"].aws_s3_bucket.d"#);
+        record(&mut rest, "aws_s3_bucket.e");
+        rest.adopt_instances(changes);
+        let keys = |address: &str| rest.instances.get(address).map(Keys::as_slice);
+        assert_eq!(
+            keys("aws_s3_bucket.b"),
+            Some(&[Some("0".to_string()), Some("1".to_string())][..])
+        );
+        assert_eq!(keys("aws_s3_bucket.e"), Some(&[None][..]));
+        assert_eq!(
+            rest.module_instances.get("|m").map(Keys::as_slice),
+            Some(&[Some(r#""a""#.to_string()), Some(r#""b""#.to_string())][..])
+        );
+    }
 
     #[test]
     fn an_instance_is_filed_under_its_address_without_the_key() {

@@ -166,14 +166,22 @@ fn load_into(
         ));
     }
 
-    // The changes are the longest part: the configuration's index and the set of addresses
-    // already seen are built beside them.
-    let ((mut index, mut seen), (mut items, mut instances)) = rayon::join(
+    // The changes are the longest part: the configuration's index, the instances the other
+    // sections add and the providers are made beside them.
+    let ((mut index, rest, mut providers), (mut items, instances)) = rayon::join(
         || {
-            (
-                Index::new(plan.configuration.as_ref()),
-                change_addresses(&plan),
-            )
+            let mut index = Index::new(plan.configuration.as_ref());
+            let mut seen = change_addresses(&plan);
+            let mut rest = Vec::new();
+            collect_the_rest(&plan, &mut seen, &mut rest, &mut index);
+            let providers = Providers::new(
+                plan.configuration.as_ref(),
+                options,
+                file,
+                text,
+                &mut Tape::default(),
+            );
+            (index, rest, providers)
         },
         || {
             let mut instances = Index::default();
@@ -181,18 +189,10 @@ fn load_into(
             (items, instances)
         },
     );
-    crate::timings::phase("plan: changes, configuration index");
-    collect_the_rest(&plan, &mut seen, &mut items, &mut instances);
-    drop(seen);
+    crate::timings::phase("plan: instances, configuration index");
+    items.extend(rest);
     index.adopt_instances(instances);
     let mut tapes = Tapes::default();
-    let mut providers = Providers::new(
-        plan.configuration.as_ref(),
-        options,
-        file,
-        text,
-        &mut tapes.values,
-    );
     learn_from_data_sources(
         &items,
         &index,
@@ -201,7 +201,7 @@ fn load_into(
         text,
         &mut tapes.values,
     );
-    crate::timings::phase("plan: the rest, providers");
+    crate::timings::phase("plan: providers");
 
     let relevant: Vec<&Item<'_>> = items
         .iter()
