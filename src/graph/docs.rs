@@ -1,7 +1,6 @@
 //! Every policy document of the input, parsed once.
 
-use std::sync::mpsc::{Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use crate::iam::{Policy, PolicyIssue, PolicyKind, Statement};
 use crate::model::{PolicyContent, PolicyDoc};
@@ -82,27 +81,23 @@ pub(super) struct Batch<'m> {
     documents: Vec<(Reading<'m>, DocOwner)>,
 }
 
-/// Where the graph hands batches of documents to the readers.
-pub(super) type Handover<'m> = Sender<Batch<'m>>;
+/// What reads a batch of documents: a job on the thread pool, which keeps what it read.
+pub(super) type Reader<'m, 's> = &'s dyn Fn(Batch<'m>);
 
 /// How many registered documents go to a reader at a time.
 const BATCH: usize = 256;
 
-/// Documents registered and not yet handed over.
-pub(super) struct PendingReads<'m> {
+/// Documents registered and not yet handed to a reader.
+pub(super) struct PendingReads<'m, 's> {
     batch: Batch<'m>,
-    /// Closed once the graph is built.
-    handover: Option<Handover<'m>>,
+    reader: Reader<'m, 's>,
 }
 
-impl<'m> PendingReads<'m> {
-    pub(super) fn new(handover: Handover<'m>) -> PendingReads<'m> {
+impl<'m, 's> PendingReads<'m, 's> {
+    pub(super) fn new(reader: Reader<'m, 's>) -> PendingReads<'m, 's> {
         PendingReads {
-            batch: Batch {
-                first: 0,
-                documents: Vec::with_capacity(BATCH),
-            },
-            handover: Some(handover),
+            batch: Batch::starting_at(0),
+            reader,
         }
     }
 
@@ -117,72 +112,30 @@ impl<'m> PendingReads<'m> {
         }
     }
 
-    fn hand_over(&mut self) {
-        if self.batch.documents.is_empty() {
-            return;
+    /// Hands the batch, full or not, to a reader.
+    pub(super) fn hand_over(&mut self) {
+        if !self.batch.documents.is_empty() {
+            (self.reader)(std::mem::replace(&mut self.batch, Batch::starting_at(0)));
         }
-        let Some(handover) = &self.handover else {
-            return;
-        };
-        let batch = std::mem::replace(
-            &mut self.batch,
-            Batch {
-                first: 0,
-                documents: Vec::with_capacity(BATCH),
-            },
-        );
-        // The readers outlive the building; were they gone, the batch would be read below.
-        if let Err(unread) = handover.send(batch) {
-            self.batch = unread.0;
-        }
-    }
-
-    /// Hands over the last batch and tells the readers that no more come.
-    pub(super) fn close(&mut self) {
-        self.hand_over();
-        self.handover = None;
-    }
-
-    /// What was not handed over (nothing, unless the readers were gone), read here.
-    pub(super) fn read_the_rest(&mut self) -> Option<(usize, Vec<DocState>)> {
-        let batch = std::mem::replace(
-            &mut self.batch,
-            Batch {
-                first: 0,
-                documents: Vec::new(),
-            },
-        );
-        (!batch.documents.is_empty()).then(|| batch.read())
     }
 }
 
 impl<'m> Batch<'m> {
-    fn read(self) -> (usize, Vec<DocState>) {
+    fn starting_at(first: usize) -> Batch<'m> {
+        Batch {
+            first,
+            documents: Vec::with_capacity(BATCH),
+        }
+    }
+
+    /// The states of the documents, and the number of the first.
+    pub(super) fn read(self) -> (usize, Vec<DocState>) {
         let states = self
             .documents
             .into_iter()
             .map(|(reading, owner)| reading.finish(owner))
             .collect();
         (self.first, states)
-    }
-}
-
-/// A reader: reads the batches handed over until the graph is built, and keeps what it read.
-pub(super) fn read_handed(
-    handed: &Mutex<Receiver<Batch<'_>>>,
-    read: &Mutex<Vec<(usize, Vec<DocState>)>>,
-) {
-    loop {
-        // Another reader waiting for the next batch holds the lock: this one waits behind it.
-        let next = match handed.lock() {
-            Ok(receiver) => receiver.recv(),
-            Err(_) => return,
-        };
-        let Ok(batch) = next else { return };
-        let states = batch.read();
-        if let Ok(mut read) = read.lock() {
-            read.push(states);
-        }
     }
 }
 
@@ -211,7 +164,7 @@ impl Reading<'_> {
     }
 }
 
-impl<'m> Building<'m> {
+impl<'m> Building<'m, '_> {
     /// Registers a document (once per document, however many roles share it). Its state is
     /// filled in by [`Graph::store_readings`].
     pub fn add_doc(&mut self, doc: &'m PolicyDoc, owner: DocOwner, address: &str) -> DocId {
@@ -327,7 +280,7 @@ impl<'m> Graph<'m> {
 /// policy files still get their hygiene checked. A data source that an attached document reads
 /// (`policy = data.x.json`) is checked there only, so its findings are not reported twice under
 /// two addresses.
-pub(super) fn collect_unowned(g: &mut Building<'_>) {
+pub(super) fn collect_unowned(g: &mut Building<'_, '_>) {
     let model = g.model;
     let attached: std::collections::HashSet<usize> = g
         .docs

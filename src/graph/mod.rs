@@ -95,20 +95,20 @@ pub struct Graph<'m> {
 }
 
 /// The graph while it is built: the documents it registers are handed to readers on the
-/// thread pool (kept apart from [`Graph`], whose lifetime the channel would pin).
-pub(super) struct Building<'m> {
+/// thread pool (kept apart from [`Graph`], which outlives the readers).
+pub(super) struct Building<'m, 's> {
     graph: Graph<'m>,
-    reads: docs::PendingReads<'m>,
+    reads: docs::PendingReads<'m, 's>,
 }
 
-impl<'m> std::ops::Deref for Building<'m> {
+impl<'m> std::ops::Deref for Building<'m, '_> {
     type Target = Graph<'m>;
     fn deref(&self) -> &Graph<'m> {
         &self.graph
     }
 }
 
-impl<'m> std::ops::DerefMut for Building<'m> {
+impl<'m> std::ops::DerefMut for Building<'m, '_> {
     fn deref_mut(&mut self) -> &mut Graph<'m> {
         &mut self.graph
     }
@@ -117,19 +117,21 @@ impl<'m> std::ops::DerefMut for Building<'m> {
 impl<'m> Graph<'m> {
     pub fn build(model: &'m Model) -> Graph<'m> {
         // The documents are read on the thread pool while this thread goes on building: each
-        // batch of registered documents is handed over as it fills up. The readers wait for
-        // batches, so the building must not wait for the pool itself (nothing here uses rayon):
-        // it runs on this thread, beside the pool.
-        let (handover, handed) = std::sync::mpsc::channel();
-        let handed = std::sync::Mutex::new(handed);
+        // batch of registered documents is handed over as it fills up.
         let read = std::sync::Mutex::new(Vec::new());
         let mut g = rayon::in_place_scope(|scope| {
-            for _ in 0..rayon::current_num_threads() {
-                scope.spawn(|_| docs::read_handed(&handed, &read));
-            }
+            let reader = |batch: docs::Batch<'m>| {
+                let read = &read;
+                scope.spawn(move |_| {
+                    let states = batch.read();
+                    if let Ok(mut read) = read.lock() {
+                        read.push(states);
+                    }
+                });
+            };
             let mut g = Building {
                 graph: Graph::new(model),
-                reads: docs::PendingReads::new(handover),
+                reads: docs::PendingReads::new(&reader),
             };
             g.index_entities();
             views::build_buckets(&mut g);
@@ -139,14 +141,13 @@ impl<'m> Graph<'m> {
             docs::collect_unowned(&mut g);
             org::collect_scps(&mut g);
             org::collect_rcps(&mut g);
-            // The last batch, and the end of the batches.
-            g.reads.close();
-            g
+            g.reads.hand_over();
+            g.graph
         });
-        let mut read = read.into_inner().unwrap_or_else(|e| e.into_inner());
-        read.extend(g.reads.read_the_rest());
+        // A reader that panicked has taken the run down with it by now.
+        let read = read.into_inner().unwrap_or_else(|e| e.into_inner());
         g.store_readings(read);
-        g.graph
+        g
     }
 
     fn new(model: &'m Model) -> Graph<'m> {

@@ -110,7 +110,7 @@ impl<'m> Graph<'m> {
     }
 }
 
-pub(super) fn collect_scps(g: &mut Building<'_>) {
+pub(super) fn collect_scps(g: &mut Building<'_, '_>) {
     let model = g.model;
     let mut accounts: Vec<String> = g
         .keys
@@ -209,7 +209,7 @@ impl Graph<'_> {
     }
 }
 
-pub(super) fn collect_rcps(g: &mut Building<'_>) {
+pub(super) fn collect_rcps(g: &mut Building<'_, '_>) {
     let model = g.model;
     let mut targets: Vec<(String, Vec<DocId>)> = Vec::new();
     let mut attach =

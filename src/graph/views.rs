@@ -126,7 +126,7 @@ fn merge_settings<'m>(
     view: &mut BucketView<'m>,
     s: &'m BucketSettings,
     origin: &'m Origin,
-    g: &mut Building<'m>,
+    g: &mut Building<'m, '_>,
     owner: &str,
 ) {
     pick(&mut view.versioning, &s.versioning, origin);
@@ -155,7 +155,7 @@ fn merge_settings<'m>(
     }
 }
 
-pub(super) fn build_buckets(g: &mut Building<'_>) {
+pub(super) fn build_buckets(g: &mut Building<'_, '_>) {
     let model = g.model;
     // Settings resources joined to their bucket first, so each view is built in one go.
     let mut settings_of: Vec<Vec<usize>> = vec![Vec::new(); model.buckets.len()];
@@ -235,7 +235,7 @@ fn or_from_arn(value: Resolved, arn: &Resolved, part: fn(&str) -> Option<&str>) 
     }
 }
 
-pub(super) fn build_keys(g: &mut Building<'_>) {
+pub(super) fn build_keys(g: &mut Building<'_, '_>) {
     let model = g.model;
     for (i, k) in model.keys.iter().enumerate() {
         let arn = g.resolver.key_arn(i);
@@ -272,7 +272,7 @@ pub(super) fn build_keys(g: &mut Building<'_>) {
     }
 }
 
-pub(super) fn build_roles(g: &mut Building<'_>) {
+pub(super) fn build_roles(g: &mut Building<'_, '_>) {
     let model = g.model;
     for (i, r) in model.roles.iter().enumerate() {
         let arn = g.resolver.role_arn(i);
@@ -387,7 +387,7 @@ fn managed_policy_by_value(g: &Graph<'_>, value: &Value<String>) -> Link<usize> 
     }
 }
 
-fn attach_managed(g: &mut Building<'_>, view: &mut RoleView, arn: &Value<String>) {
+fn attach_managed(g: &mut Building<'_, '_>, view: &mut RoleView, arn: &Value<String>) {
     match managed_policy_by_value(g, arn) {
         Link::Found(p) => {
             let mp = &g.model.managed_policies[p];
@@ -408,7 +408,7 @@ fn attach_managed(g: &mut Building<'_>, view: &mut RoleView, arn: &Value<String>
     }
 }
 
-pub(super) fn build_replications(g: &mut Building<'_>) {
+pub(super) fn build_replications(g: &mut Building<'_, '_>) {
     let model = g.model;
     for (i, rc) in model.replications.iter().enumerate() {
         let source = g.bucket_by_value(&rc.source);
