@@ -65,7 +65,7 @@ pub struct DocEntry<'m> {
 }
 
 /// A document whose references are resolved, before its IAM reading: the rest reads nothing but
-/// the document, so all documents are read together once the graph is built.
+/// the document, so it is done in batches on the thread pool while the graph is built.
 pub(super) enum Reading<'m> {
     Lowered(Node),
     Json {
