@@ -9,14 +9,15 @@ use crate::finding::Severity;
 use super::position;
 
 #[derive(Serialize)]
-struct Report<'a> {
+struct Report {
     version: u32,
-    findings: Vec<JsonFinding<'a>>,
+    /// Written apart, on all cores (see [`render`]); empty here.
+    findings: Vec<()>,
     input_errors: Vec<JsonInputError>,
     summary: Summary,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct JsonFinding<'a> {
     rule: &'static str,
     severity: &'static str,
@@ -31,7 +32,7 @@ struct JsonFinding<'a> {
     help: Option<&'a str>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct JsonRelated<'a> {
     file: Option<String>,
     line: usize,
@@ -58,8 +59,9 @@ struct Summary {
 
 pub fn render(outcome: &Outcome) -> String {
     let sources = &outcome.sources;
-    // Positions mean reading the text around each finding: found on all cores.
-    let findings = outcome
+    // Positions mean reading the text around each finding, and a large report takes a while to
+    // write out: each finding is found and written on all cores.
+    let findings: Vec<String> = outcome
         .findings
         .par_iter()
         .map(|f| {
@@ -90,6 +92,7 @@ pub fn render(outcome: &Outcome) -> String {
                 help: f.help.as_deref(),
             }
         })
+        .map(|f| nested(&f, FINDING_INDENT))
         .collect();
     let input_errors = outcome
         .input_errors
@@ -110,7 +113,7 @@ pub fn render(outcome: &Outcome) -> String {
         .collect();
     let report = Report {
         version: 1,
-        findings,
+        findings: Vec::new(),
         input_errors,
         summary: Summary {
             error: outcome.count(Severity::Error),
@@ -121,6 +124,100 @@ pub fn render(outcome: &Outcome) -> String {
     };
     let mut out =
         serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    // The report's second member, written empty above.
+    if let Some(at) = out.find(EMPTY_FINDINGS).filter(|_| !findings.is_empty()) {
+        let length: usize = findings.iter().map(|f| f.len() + 2).sum();
+        let mut full = String::with_capacity(out.len() + length + 16);
+        full.push_str(&out[..at]);
+        full.push_str("\"findings\": [\n");
+        for (i, finding) in findings.iter().enumerate() {
+            if i > 0 {
+                full.push_str(",\n");
+            }
+            full.push_str(finding);
+        }
+        full.push_str("\n  ]");
+        full.push_str(&out[at + EMPTY_FINDINGS.len()..]);
+        out = full;
+    }
     out.push('\n');
     out
+}
+
+/// How the report writes an empty list of findings.
+const EMPTY_FINDINGS: &str = "\"findings\": []";
+
+/// How deep a finding sits in the report: inside its object, inside `findings`.
+const FINDING_INDENT: &str = "    ";
+
+/// `value` written as the report writes it at that depth: written on its own, then every line
+/// indented (JSON strings hold no raw line breaks, so every line break is the writer's).
+fn nested(value: &impl Serialize, indent: &str) -> String {
+    let alone = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("\"{e}\""));
+    let mut out = String::with_capacity(alone.len() + alone.len() / 8);
+    out.push_str(indent);
+    for (i, line) in alone.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            out.push_str(indent);
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A finding written on its own and indented reads as the writer writes it inside the list.
+    #[test]
+    fn a_nested_value_reads_as_written_in_place() {
+        let related = |message| JsonRelated {
+            file: Some("a \"b\"\nc.json".into()),
+            line: 1,
+            column: 2,
+            message,
+        };
+        let finding = JsonFinding {
+            rule: "r",
+            severity: "error",
+            message: "line one\nline two",
+            file: None,
+            line: 3,
+            column: 4,
+            end_line: 5,
+            end_column: 6,
+            resource: "x.y",
+            related: vec![related("m1"), related("m2")],
+            help: Some("h"),
+        };
+        let one = JsonFinding {
+            message: "plain",
+            related: vec![related("m3")],
+            help: None,
+            ..finding.clone()
+        };
+        #[derive(Serialize)]
+        struct InPlace<'a> {
+            version: u32,
+            findings: Vec<&'a JsonFinding<'a>>,
+        }
+        let bare = JsonFinding {
+            related: Vec::new(),
+            ..finding.clone()
+        };
+        let whole = serde_json::to_string_pretty(&InPlace {
+            version: 1,
+            findings: vec![&finding, &one, &bare],
+        })
+        .unwrap();
+        let apart = format!(
+            "{{\n  \"version\": 1,\n  \"findings\": [\n{},\n{},\n{}\n  ]\n}}",
+            nested(&finding, FINDING_INDENT),
+            nested(&one, FINDING_INDENT),
+            nested(&bare, FINDING_INDENT)
+        );
+        assert_eq!(apart, whole);
+    }
 }
