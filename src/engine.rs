@@ -143,9 +143,9 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
         Topology::from_graph(&graph)
     };
     crate::timings::phase("topology");
-    // Freeing the graph (views, documents, indexes) is a worker's job while the findings are
-    // filtered and sorted: freed, not left to the exit, so that the findings' sorting and
-    // rendering reuse its memory.
+    // The graph (views, documents, indexes) is freed while the findings are filtered and sorted,
+    // its documents on every core that is free: freed, not left to the exit, so that the
+    // findings' sorting and rendering reuse its memory.
     let ((suppressed, baselined), ()) = rayon::join(
         || {
             let suppressed = apply_suppressions(&sources, &model, options, &mut findings);
@@ -157,7 +157,7 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
             sort_findings(&sources, &mut findings);
             (suppressed, baselined)
         },
-        move || drop(graph),
+        move || graph.free(),
     );
     crate::timings::phase("freeing the graph; suppressions, baseline, sorting findings");
     // A problem of a whole configuration is found once per replication rule: keep one.

@@ -15,6 +15,7 @@ mod walk;
 use foldhash::{HashMap, HashMapExt};
 
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use rayon::prelude::*;
 
 use crate::model::{Model, arn};
 use crate::syntax::Why;
@@ -148,6 +149,15 @@ impl<'m> Graph<'m> {
         let read = read.into_inner().unwrap_or_else(|e| e.into_inner());
         g.store_readings(read);
         g
+    }
+
+    /// Frees the graph on all cores: its documents (policies, their statements) are most of it.
+    pub fn free(mut self) {
+        let docs = std::mem::take(&mut self.docs);
+        rayon::join(
+            || docs.into_par_iter().with_min_len(256).for_each(drop),
+            move || drop(self),
+        );
     }
 
     fn new(model: &'m Model) -> Graph<'m> {
