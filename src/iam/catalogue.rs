@@ -224,20 +224,34 @@ pub fn covers_service(action: &str) -> bool {
 pub fn closest(action: &str) -> Option<&'static str> {
     let lower = action.to_ascii_lowercase();
     let svc = lower.split(':').next().unwrap_or_default();
-    let limit = (lower.len() / 4).max(2);
+    let limit = typo_limit(&lower);
+    let length = lower.chars().count();
     catalogue()
         .actions
         .iter()
         .filter(|a| !lower.contains(':') || a.service == svc)
-        .map(|a| {
-            (
-                crate::edit_distance::edit_distance(&lower, &a.name.to_ascii_lowercase()),
-                a,
-            )
+        // Action names are ASCII: their length in bytes is their length in characters, and
+        // names longer or shorter by more than the limit are further away than it.
+        .filter(|a| a.name.len().abs_diff(length) <= limit)
+        .filter_map(|a| {
+            let d = crate::edit_distance::within(&lower, &a.name.to_ascii_lowercase(), limit)?;
+            Some((d, a))
         })
-        .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, a)| (*d, a.name.len()))
         .map(|(_, a)| a.name.as_str())
+}
+
+/// Whether [`closest`] may name `candidate` for `action`: they are within its typo limit. A
+/// cheap test before the search over the whole catalogue.
+pub fn may_be_meant_as(action: &str, candidate: &str) -> bool {
+    let lower = action.to_ascii_lowercase();
+    let limit = typo_limit(&lower);
+    crate::edit_distance::within(&lower, &candidate.to_ascii_lowercase(), limit).is_some()
+}
+
+/// How many edits a typo of `lower` may hold.
+fn typo_limit(lower: &str) -> usize {
+    (lower.len() / 4).max(2)
 }
 
 /// The resource types an action applies to, with their ARN templates.
@@ -502,6 +516,37 @@ mod tests {
         );
         let list = resource_types_matching("s3:ListBucket", "arn:aws:s3:::dest-bucket/*");
         assert!(list.iter().all(|r| r.name != "bucket"), "{list:?}");
+    }
+
+    /// The search over every action, as it was before the bounded distance: the same answer.
+    fn closest_by_every_distance(action: &str) -> Option<&'static str> {
+        let lower = action.to_ascii_lowercase();
+        let svc = lower.split(':').next().unwrap_or_default();
+        catalogue()
+            .actions
+            .iter()
+            .filter(|a| !lower.contains(':') || a.service == svc)
+            .map(|a| {
+                let d = crate::edit_distance::edit_distance(&lower, &a.name.to_ascii_lowercase());
+                (d, a)
+            })
+            .filter(|(d, _)| *d <= typo_limit(&lower))
+            .min_by_key(|(d, a)| (*d, a.name.len()))
+            .map(|(_, a)| a.name.as_str())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn the_closest_action_is_found_as_by_every_distance(
+            action in "(s3|kms|iam):[A-Za-z]{0,24}|s3:Replicat[a-z]{0,6}|s3:[A-Z][a-zé]{3,12}|[a-z]{2,12}",
+        ) {
+            proptest::prop_assert_eq!(closest(&action), closest_by_every_distance(&action));
+            if let Some(near) = closest(&action) {
+                proptest::prop_assert!(may_be_meant_as(&action, near));
+            }
+        }
     }
 
     #[test]

@@ -86,6 +86,7 @@ pub fn misspelled_grant<'g>(g: &'g Graph<'_>, docs: &[DocId], c: &Checked) -> Op
         .flat_map(|st| action_items(st).iter())
         .find(|item| {
             is_unknown_action(&item.text)
+                && catalogue::may_be_meant_as(&item.text, c.need.action)
                 && catalogue::closest(&item.text)
                     .is_some_and(|a| a.eq_ignore_ascii_case(c.need.action))
         })
