@@ -200,8 +200,8 @@ pub fn misspelled_condition_key(key: &str) -> Option<Option<String>> {
     {
         // Any context key is legal, but one that looks like S3's and is not is a typo.
         let looks_like_s3 = context_key.starts_with("arn:")
-            || crate::edit_distance::edit_distance(&context_key.to_ascii_lowercase(), "aws:s3:arn")
-                <= 2;
+            || crate::edit_distance::within(&context_key.to_ascii_lowercase(), "aws:s3:arn", 2)
+                .is_some();
         return (looks_like_s3 && context_key != "aws:s3:arn")
             .then(|| Some(S3_CONTEXT_KEY.to_string()));
     }
@@ -214,18 +214,16 @@ pub fn misspelled_condition_key(key: &str) -> Option<Option<String>> {
 /// The known key nearest to `key`, when it is close enough to be a typo.
 fn closest_key(key: &str) -> Option<String> {
     let lower = key.to_ascii_lowercase();
+    let limit = (lower.len() / 4).max(2);
     catalogue::GLOBAL_CONDITION_KEYS
         .iter()
         .map(|(k, _)| *k)
         .chain(catalogue::catalogue().condition_keys())
         .filter(|k| !k.contains("${"))
-        .map(|k| {
-            (
-                crate::edit_distance::edit_distance(&lower, &k.to_ascii_lowercase()),
-                k,
-            )
+        .filter_map(|k| {
+            let d = crate::edit_distance::within(&lower, &k.to_ascii_lowercase(), limit)?;
+            Some((d, k))
         })
-        .filter(|(d, _)| *d <= (lower.len() / 4).max(2))
         .min()
         .map(|(_, k)| k.to_string())
 }

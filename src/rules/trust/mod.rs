@@ -85,10 +85,12 @@ pub fn wrong_s3_forms(policy: &Policy) -> Vec<(&Item, String)> {
                             ))
                         }
                         PrincipalType::Service
-                            if crate::edit_distance::edit_distance(
+                            if crate::edit_distance::within(
                                 &text.to_ascii_lowercase(),
                                 S3_SERVICE,
-                            ) <= 2 =>
+                                2,
+                            )
+                            .is_some() =>
                         {
                             Some(format!(
                                 "`{text}` is not the service principal `{S3_SERVICE}`"
