@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::engine::Outcome;
 use crate::finding::Severity;
 
+use super::nested::nested;
 use super::position;
 
 #[derive(Serialize)]
@@ -149,22 +150,6 @@ const EMPTY_FINDINGS: &str = "\"findings\": []";
 
 /// How deep a finding sits in the report: inside its object, inside `findings`.
 const FINDING_INDENT: &str = "    ";
-
-/// `value` written as the report writes it at that depth: written on its own, then every line
-/// indented (JSON strings hold no raw line breaks, so every line break is the writer's).
-fn nested(value: &impl Serialize, indent: &str) -> String {
-    let alone = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("\"{e}\""));
-    let mut out = String::with_capacity(alone.len() + alone.len() / 8);
-    out.push_str(indent);
-    for (i, line) in alone.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-            out.push_str(indent);
-        }
-        out.push_str(line);
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {

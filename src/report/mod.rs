@@ -5,6 +5,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
+mod nested;
 pub mod paths;
 mod position;
 pub mod sarif;

@@ -14,6 +14,7 @@ use crate::finding::{Finding, Severity};
 use crate::rules::{RULES, RuleMeta};
 use crate::source::{Loc, SourceDb};
 
+use super::nested::nested;
 use super::paths::{RepoPath, RepoPaths, dir_uri, uri_path};
 use super::position;
 
@@ -58,6 +59,7 @@ struct Driver<'a> {
     version: &'static str,
     semantic_version: &'static str,
     information_uri: &'static str,
+    /// Written once per process (see [`rules_text`]); empty here.
     rules: Vec<Rule<'a>>,
 }
 
@@ -357,9 +359,11 @@ fn result(
 /// Renders the outcome with paths relative to `paths.root()`.
 pub fn render(outcome: &Outcome, paths: &RepoPaths) -> String {
     let sources = &outcome.sources;
-    let rules: Vec<Rule<'static>> = RULES.iter().map(|r| rule(r.meta())).collect();
-    let rule_index: HashMap<&str, usize> =
-        rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let rule_index: HashMap<&str, usize> = RULES
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.meta().id, i))
+        .collect();
     // Two findings with one identity would merge into one alert; number the repeats instead.
     let mut seen: HashMap<String, usize> = HashMap::new();
     let results = outcome
@@ -401,7 +405,7 @@ pub fn render(outcome: &Outcome, paths: &RepoPaths) -> String {
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: env!("CARGO_PKG_REPOSITORY"),
-                    rules,
+                    rules: Vec::new(),
                 },
             },
             automation_details: AutomationDetails { id: "repl-lint/" },
@@ -422,13 +426,73 @@ pub fn render(outcome: &Outcome, paths: &RepoPaths) -> String {
     };
     let mut out =
         serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    // The driver's rules, written empty above: the first member of that name in the log.
+    if let Some(at) = out.find(EMPTY_RULES) {
+        let rules = rules_text();
+        let mut full = String::with_capacity(out.len() + rules.len());
+        full.push_str(&out[..at]);
+        full.push_str("\"rules\": ");
+        full.push_str(rules);
+        full.push_str(&out[at + EMPTY_RULES.len()..]);
+        out = full;
+    }
     out.push('\n');
     out
+}
+
+/// How the log writes the driver's empty list of rules.
+const EMPTY_RULES: &str = "\"rules\": []";
+
+/// The driver's rules (every rule's metadata and help, most of a small log), as the log writes
+/// them where they sit (`runs[0].tool.driver.rules`): the same for every run of the process,
+/// written once.
+fn rules_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        const DRIVER_MEMBER: &str = "          ";
+        let rules: Vec<String> = RULES
+            .iter()
+            .map(|r| nested(&rule(r.meta()), &format!("{DRIVER_MEMBER}  ")))
+            .collect();
+        format!("[\n{}\n{DRIVER_MEMBER}]", rules.join(",\n"))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rules written once read as the log writes them in place.
+    #[test]
+    fn rules_written_once_read_as_written_in_place() {
+        #[derive(Serialize)]
+        struct InPlace<'a> {
+            runs: Vec<InRun<'a>>,
+        }
+        #[derive(Serialize)]
+        struct InRun<'a> {
+            tool: InTool<'a>,
+        }
+        #[derive(Serialize)]
+        struct InTool<'a> {
+            driver: InDriver<'a>,
+        }
+        #[derive(Serialize)]
+        struct InDriver<'a> {
+            rules: Vec<Rule<'a>>,
+        }
+        let whole = serde_json::to_string_pretty(&InPlace {
+            runs: vec![InRun {
+                tool: InTool {
+                    driver: InDriver {
+                        rules: RULES.iter().map(|r| rule(r.meta())).collect(),
+                    },
+                },
+            }],
+        })
+        .unwrap();
+        assert!(whole.contains(&format!("\"rules\": {}\n", rules_text())));
+    }
 
     #[test]
     fn names_and_sentences() {
