@@ -1,25 +1,8 @@
 //! How far apart two names are: what "did you mean" suggestions rank by.
 
-/// Levenshtein distance over characters, two rows.
+/// Levenshtein distance over characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        if let Some(first) = cur.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            if let Some(slot) = cur.get_mut(j + 1) {
-                *slot = sub.min(del).min(ins);
-            }
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev.last().copied().unwrap_or(0)
+    within(a, b, usize::MAX).unwrap_or(usize::MAX)
 }
 
 /// [`edit_distance`] when it is at most `limit`, else `None`: names whose lengths differ by more
@@ -38,7 +21,7 @@ fn within_units<T: PartialEq>(a: &[T], b: &[T], limit: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > limit {
         return None;
     }
-    // Two rows of the table; on the stack for names of usual length.
+    // Two rows of the table (of `a` against `b`); on the stack for names of usual length.
     const ON_STACK: usize = 64;
     let mut stack = [[0usize; ON_STACK]; 2];
     let mut heap = Vec::new();

@@ -249,8 +249,8 @@ pub fn may_be_meant_as(action: &str, candidate: &str) -> bool {
     crate::edit_distance::within(&lower, &candidate.to_ascii_lowercase(), limit).is_some()
 }
 
-/// How many edits a typo of `lower` may hold.
-fn typo_limit(lower: &str) -> usize {
+/// How many edits a typo of `lower` (a name in lower case) may hold.
+pub fn typo_limit(lower: &str) -> usize {
     (lower.len() / 4).max(2)
 }
 

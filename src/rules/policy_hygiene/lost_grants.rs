@@ -214,7 +214,7 @@ pub fn misspelled_condition_key(key: &str) -> Option<Option<String>> {
 /// The known key nearest to `key`, when it is close enough to be a typo.
 fn closest_key(key: &str) -> Option<String> {
     let lower = key.to_ascii_lowercase();
-    let limit = (lower.len() / 4).max(2);
+    let limit = catalogue::typo_limit(&lower);
     catalogue::GLOBAL_CONDITION_KEYS
         .iter()
         .map(|(k, _)| *k)
