@@ -100,6 +100,13 @@ impl Keys {
         };
     }
 
+    /// Adds `key` unless it is there already.
+    fn push_new(&mut self, key: Option<String>) {
+        if !self.as_slice().contains(&key) {
+            self.push(key);
+        }
+    }
+
     fn into_vec(self) -> Vec<Option<String>> {
         match self {
             Keys::Empty => Vec::new(),
@@ -179,9 +186,7 @@ impl<'a> Index<'a> {
         for (call, keys) in later {
             let into = self.module_instances.entry(call).or_default();
             for key in keys.into_vec() {
-                if !into.as_slice().contains(&key) {
-                    into.push(key);
-                }
+                into.push_new(key);
             }
         }
     }
@@ -211,10 +216,7 @@ impl<'a> Index<'a> {
                         .module_instances
                         .entry(format!("{prefix}|{}", call.name))
                         .or_default();
-                    let key = call.key.map(str::to_string);
-                    if !keys.as_slice().contains(&key) {
-                        keys.push(key);
-                    }
+                    keys.push_new(call.key.map(str::to_string));
                     prefix = address::join(
                         &prefix,
                         &address::with_key(&format!("module.{}", call.name), call.key),

@@ -356,11 +356,10 @@ fn changes<'a>(
 /// Where an element of `resource_changes` may start about half-way through the section: the
 /// `{` before an `"address"` key (Terraform writes it first) that follows a comma.
 fn change_guess(bytes: &[u8], guesses: &[usize]) -> Option<usize> {
-    let finder = memmem::Finder::new(b"\"resource_changes\"");
     let section = guesses.iter().copied().find(|&at| {
         bytes
             .get(at..)
-            .is_some_and(|rest| rest.starts_with(finder.needle()))
+            .is_some_and(|rest| rest.starts_with(b"\"resource_changes\""))
     })?;
     let end = guesses
         .iter()
