@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::engine::Outcome;
 use crate::finding::Severity;
 
-use super::nested::nested;
+use super::nested::{nested, put_in_place};
 use super::position;
 
 #[derive(Serialize)]
@@ -126,20 +126,17 @@ pub fn render(outcome: &Outcome) -> String {
     let mut out =
         serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     // The report's second member, written empty above.
-    if let Some(at) = out.find(EMPTY_FINDINGS).filter(|_| !findings.is_empty()) {
-        let length: usize = findings.iter().map(|f| f.len() + 2).sum();
-        let mut full = String::with_capacity(out.len() + length + 16);
-        full.push_str(&out[..at]);
-        full.push_str("\"findings\": [\n");
+    if !findings.is_empty() {
+        let mut pieces = Vec::with_capacity(findings.len() * 2 + 1);
+        pieces.push("\"findings\": [\n");
         for (i, finding) in findings.iter().enumerate() {
             if i > 0 {
-                full.push_str(",\n");
+                pieces.push(",\n");
             }
-            full.push_str(finding);
+            pieces.push(finding);
         }
-        full.push_str("\n  ]");
-        full.push_str(&out[at + EMPTY_FINDINGS.len()..]);
-        out = full;
+        pieces.push("\n  ]");
+        put_in_place(&mut out, EMPTY_FINDINGS, &pieces);
     }
     out.push('\n');
     out

@@ -17,3 +17,20 @@ pub fn nested(value: &impl Serialize, indent: &str) -> String {
     }
     out
 }
+
+/// Replaces the first `empty` in `text` (a member written empty, e.g. `"rules": []`, which
+/// only the writer can have written: JSON strings escape their quotes) by `pieces`, one after
+/// the other. Nothing happens when `empty` is not there.
+pub fn put_in_place(text: &mut String, empty: &str, pieces: &[&str]) {
+    let Some(at) = text.find(empty) else {
+        return;
+    };
+    let length: usize = pieces.iter().map(|p| p.len()).sum();
+    let mut full = String::with_capacity(text.len() - empty.len() + length + 1);
+    full.push_str(&text[..at]);
+    for piece in pieces {
+        full.push_str(piece);
+    }
+    full.push_str(&text[at + empty.len()..]);
+    *text = full;
+}

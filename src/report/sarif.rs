@@ -14,7 +14,7 @@ use crate::finding::{Finding, Severity};
 use crate::rules::{RULES, RuleMeta};
 use crate::source::{Loc, SourceDb};
 
-use super::nested::nested;
+use super::nested::{nested, put_in_place};
 use super::paths::{RepoPath, RepoPaths, dir_uri, uri_path};
 use super::position;
 
@@ -427,15 +427,7 @@ pub fn render(outcome: &Outcome, paths: &RepoPaths) -> String {
     let mut out =
         serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     // The driver's rules, written empty above: the first member of that name in the log.
-    if let Some(at) = out.find(EMPTY_RULES) {
-        let rules = rules_text();
-        let mut full = String::with_capacity(out.len() + rules.len());
-        full.push_str(&out[..at]);
-        full.push_str("\"rules\": ");
-        full.push_str(rules);
-        full.push_str(&out[at + EMPTY_RULES.len()..]);
-        out = full;
-    }
+    put_in_place(&mut out, EMPTY_RULES, &["\"rules\": ", rules_text()]);
     out.push('\n');
     out
 }
