@@ -2,10 +2,11 @@
 """Writes fuzz/dict/<target>.dict: the words each fuzz target's input format is made of.
 
 libFuzzer finds a keyword such as `ForAnyValue:StringLikeIfExists` or `AWS::S3::Bucket` only a
-few bytes at a time from the comparisons it traces; runs spent most of their late coverage on
-that. The words are taken from what the project itself matches on (string literals in the
-loaders and the IAM engine, the IAM catalogue's actions and condition keys) plus each format's
-own syntax, so the dictionaries follow the code when it changes. Run from anywhere:
+few bytes at a time from the comparisons it traces; the policy target's late coverage without
+dictionaries went mostly to such words. The words are taken from what the project itself
+matches on (string literals in the loaders and the IAM engine, the IAM catalogue's actions and
+condition keys) plus each format's own syntax; rerun it after the code changes to keep them
+current. Run from anywhere:
 
     python3 fuzz/make_dicts.py
 """
