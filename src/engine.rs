@@ -168,12 +168,10 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
     if options.process_exits_after {
         std::mem::forget(model);
     } else {
-        // Freeing the model of a large plan (hundreds of thousands of small allocations) is a
-        // noticeable share of a run: a worker of the thread pool does it while the findings
-        // are rendered. Not a thread of its own: one started and ended per run is a
-        // thread-local destructor entry that a leak checker (the fuzzers') may catch
-        // half-freed.
-        rayon::spawn(move || drop(model));
+        // Freed before the run returns: a process that runs many analyses (a test binary, the
+        // fuzzers) must not find memory of the last run still being freed, or held, after it.
+        drop(model);
+        forget_answers_of_the_run();
     }
     Outcome {
         sources,
@@ -184,6 +182,23 @@ pub fn run(inputs: &[Input], options: &Options) -> Outcome {
         suppressed,
         baselined,
     }
+}
+
+/// The answers that the rules' workers keep per thread, by action text and resource glob, are
+/// for this run's policies: kept, they would grow with every input a long-lived process reads.
+fn forget_answers_of_the_run() {
+    fn forget() {
+        rules::policy_hygiene::lost_grants::forget_answers_of_this_thread();
+        crate::iam::catalogue::forget_answers_of_this_thread();
+    }
+    if rayon::current_thread_index().is_some() {
+        // A run inside a worker of a pool (a caller analysing inputs in parallel) cannot wait
+        // for every other worker: waiting, it would take up other queued work, runs nested in
+        // runs without bound. The caches stay, each bounded by its size cap.
+        return;
+    }
+    rayon::broadcast(|_| forget());
+    forget();
 }
 
 /// Where each resource is declared, by address: a suppression on a block covers findings about

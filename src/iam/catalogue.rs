@@ -333,6 +333,15 @@ fn glob_shape(glob: &str, distinguished: &[bool; 128]) -> Option<String> {
     Some(shape)
 }
 
+/// How many answers a per-thread cache keeps: far more distinct texts than a real input has,
+/// a bound for a process whose runs cannot free them at their end (see `engine::run`).
+pub(crate) const MAX_CACHED_ANSWERS: usize = 1 << 14;
+
+/// Frees this thread's answers of the resource-type matching: they are for one run's policies.
+pub(crate) fn forget_answers_of_this_thread() {
+    MEETS.with(|cache| drop(cache.take()));
+}
+
 fn glob_meets_template_cached(resource_glob: &str, template: &'static str) -> bool {
     MEETS.with(|cache| {
         let mut cache = cache.borrow_mut();
@@ -345,6 +354,9 @@ fn glob_meets_template_cached(resource_glob: &str, template: &'static str) -> bo
             return known;
         }
         let meets = super::intersect::glob_meets_template(key, template);
+        if answers.by_shape.len() >= MAX_CACHED_ANSWERS {
+            answers.by_shape.clear();
+        }
         answers.by_shape.insert(key.into(), meets);
         meets
     })

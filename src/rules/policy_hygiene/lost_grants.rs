@@ -17,19 +17,29 @@ use crate::rules::access::{self, Checked, Gap};
 /// warning too.
 const RECOMMENDED_ONLY: &[&str] = &["s3:ReplicateTags", "kms:GenerateDataKey"];
 
+thread_local! {
+    /// Answers by action text: policies of a large input repeat the same few actions, and a
+    /// wildcard is expanded against the whole catalogue.
+    static KNOWN: RefCell<HashMap<Box<str>, bool>> = RefCell::new(HashMap::new());
+}
+
+/// Frees this thread's answers of [`is_unknown_action`]: they are for one run's policies.
+pub(crate) fn forget_answers_of_this_thread() {
+    KNOWN.with(|known| drop(known.take()));
+}
+
 /// Whether an action item names nothing in the embedded catalogue, for a service it covers.
 pub fn is_unknown_action(text: &str) -> bool {
-    thread_local! {
-        /// Answers by action text: policies of a large input repeat the same few actions, and a
-        /// wildcard is expanded against the whole catalogue.
-        static KNOWN: RefCell<HashMap<Box<str>, bool>> = RefCell::new(HashMap::new());
-    }
     KNOWN.with(|known| {
         if let Some(&answer) = known.borrow().get(text) {
             return answer;
         }
         let answer = names_no_catalogued_action(text);
-        known.borrow_mut().insert(text.into(), answer);
+        let mut known = known.borrow_mut();
+        if known.len() >= crate::iam::catalogue::MAX_CACHED_ANSWERS {
+            known.clear();
+        }
+        known.insert(text.into(), answer);
         answer
     })
 }
