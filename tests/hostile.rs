@@ -464,3 +464,32 @@ resource "aws_s3_bucket_replication_configuration" "r" {
     let outcome = run(&[file.parent().unwrap()]);
     assert!(outcome.code == 0 || outcome.code == 1, "{}", outcome.stderr);
 }
+
+#[test]
+fn a_file_ending_inside_many_unclosed_levels_is_refused_without_parsing() {
+    // Found by the `hcl` fuzz target: hcl-edit's time doubles with every level still open at the
+    // end of the text, so the 41 here would keep it busy for days.
+    let scratch = Scratch::new("unclosed");
+    let open = "(t -p - ".repeat(40);
+    let module = scratch.write("module/main.tf", format!("locals {{\n  a = x - {open}"));
+    run(&[module.parent().unwrap()]).assert_input_error("41 unclosed");
+
+    let templated = scratch.write(
+        "templated/main.tf",
+        r#"resource "aws_s3_bucket_policy" "p" {
+  bucket = "b"
+  policy = templatefile("${path.module}/t.tpl", {})
+}
+"#,
+    );
+    scratch.write("templated/t.tpl", format!("${{x - {open}"));
+    let outcome = run(&[templated.parent().unwrap()]);
+    assert!(outcome.code <= 2, "{}", outcome.stderr);
+
+    // Below the limit hcl-edit parses the text and reports the error itself, quickly.
+    let few = scratch.write(
+        "few/main.tf",
+        format!("locals {{\n  a = x - {}", "(t -p - ".repeat(6)),
+    );
+    run(&[few.parent().unwrap()]).assert_input_error("invalid hcl");
+}

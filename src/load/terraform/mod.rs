@@ -21,6 +21,7 @@ mod policy_document;
 mod providers;
 mod resources;
 mod types;
+mod unclosed;
 mod value;
 
 use std::cell::RefCell;
@@ -221,6 +222,15 @@ fn raw_var(ev: &Ev, root: &Rc<Inst>, name: &str, text: &str) -> Val {
         .borrow_mut()
         .add(format!("<variable {name}>"), shown.clone());
     ev.texts.borrow_mut().insert(file, shown);
+    if let Some(open) = unclosed::refused(text, unclosed::Start::Body) {
+        return Val::unknown(
+            format!(
+                "the value of variable `{name}` is not valid HCL: {}",
+                open.message()
+            ),
+            Loc::None,
+        );
+    }
     match hcl_edit::parser::parse_expr(text) {
         Ok(e) => {
             let cx = Cx {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use hcl_edit::Span as _;
 use hcl_edit::structure::{Block, Body, Structure};
 
+use super::unclosed::{Start, refused};
 use crate::model::InputError;
 use crate::source::{FileId, Loc, SourceDb};
 
@@ -34,6 +35,9 @@ pub fn prepare(files: &[PathBuf]) -> std::collections::HashMap<PathBuf, Prepared
         .filter(|f| f.extension().is_some_and(|x| x == "tf"))
         .filter_map(|path| {
             let text = read_text(path).ok()?;
+            if refused(&text, Start::Body).is_some() {
+                return None;
+            }
             let body = hcl_edit::parser::parse_body(&text).ok()?;
             Some((path.clone(), Prepared { text, body }))
         })
@@ -93,6 +97,16 @@ pub fn parse_file(
 }
 
 pub fn parse_text(file: FileId, text: Arc<str>, errors: &mut Vec<InputError>) -> Option<Parsed> {
+    if let Some(open) = refused(&text, Start::Body) {
+        let (start, end) = open.span();
+        errors.push(InputError {
+            loc: Loc::span(file, start, end),
+            file,
+            message: format!("invalid HCL: {}", open.message()),
+            warning: false,
+        });
+        return None;
+    }
     match hcl_edit::parser::parse_body(&text) {
         Ok(body) => Some(Parsed { file, text, body }),
         Err(e) => {
