@@ -69,17 +69,51 @@ pub fn refused(text: &str, start: Start) -> Option<Unclosed> {
     unclosed(text, start).filter(|u| u.levels >= REFUSE_FROM)
 }
 
+/// The bytes each kind of text gives a meaning to, as tables indexed by byte.
+const EXPRESSION_SPECIAL: [bool; 256] = table(b"#/\"<([{)]}");
+const QUOTED_SPECIAL: [bool; 256] = table(b"\\\"$%");
+const TEMPLATE_SPECIAL: [bool; 256] = table(b"$%\n");
+const ALL_SPECIAL: [bool; 256] = [true; 256];
+
+// Evaluated at compile time, where an index out of bounds fails the build.
+#[allow(clippy::indexing_slicing)]
+const fn table(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
 /// The levels open at the end of `text`, or `None` when every level it opens is closed.
 pub fn unclosed(text: &str, start: Start) -> Option<Unclosed> {
     let bytes = text.as_bytes();
     let mut stack: Vec<Open> = Vec::new();
     let mut i = 0;
-    let mut line_start = true;
+    let mut line_start = false;
     while i < bytes.len() {
         let top = stack.last().map(|o| o.frame);
         let in_template_text = matches!(top, Some(Frame::Quoted | Frame::Heredoc { .. }))
             || (top.is_none() && start == Start::Template);
-        let step = if in_template_text {
+        // Most bytes mean nothing to the scan: skip them in one go (a heredoc's first byte on a
+        // line may start its marker, so it is looked at).
+        let special = match top {
+            _ if !in_template_text => &EXPRESSION_SPECIAL,
+            Some(Frame::Quoted) => &QUOTED_SPECIAL,
+            Some(Frame::Heredoc { .. }) if line_start => &ALL_SPECIAL,
+            _ => &TEMPLATE_SPECIAL,
+        };
+        let plain = bytes
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|b| special.get(usize::from(**b)) == Some(&false))
+            .count();
+        let step = if plain > 0 {
+            i + plain
+        } else if in_template_text {
             template_text(text, &mut stack, i, line_start)
         } else {
             expression(text, &mut stack, i)
