@@ -49,8 +49,9 @@ impl Unclosed {
 enum Frame {
     /// `(`, `[` or `{` in an expression or a body.
     Bracket(u8),
-    /// `${` or `%{` inside a string, a heredoc or a template: expression text up to its `}`.
-    Interpolation,
+    /// `${` or `%{` (by its first byte) inside a string, a heredoc or a template: expression
+    /// text up to its `}`.
+    Interpolation(u8),
     Quoted,
     /// A heredoc body up to the line holding only its marker (`text[start..end]`).
     Heredoc {
@@ -131,7 +132,8 @@ pub fn unclosed(text: &str, start: Start) -> Option<Unclosed> {
             Frame::Bracket(b'(') => "(",
             Frame::Bracket(b'[') => "[",
             Frame::Bracket(_) => "{",
-            Frame::Interpolation => "${",
+            Frame::Interpolation(b'%') => "%{",
+            Frame::Interpolation(_) => "${",
             Frame::Quoted => "\"",
             Frame::Heredoc { .. } => "<<",
         },
@@ -173,7 +175,7 @@ fn expression(text: &str, stack: &mut Vec<Open>, i: usize) -> usize {
             // from growing on it.
             if matches!(
                 stack.last().map(|o| o.frame),
-                Some(Frame::Bracket(_) | Frame::Interpolation)
+                Some(Frame::Bracket(_) | Frame::Interpolation(_))
             ) {
                 stack.pop();
             }
@@ -201,9 +203,9 @@ fn template_text(text: &str, stack: &mut Vec<Open>, i: usize, line_start: bool) 
             i + 1
         }
         [b'$', b'$', b'{', ..] | [b'%', b'%', b'{', ..] => i + 3,
-        [b'$' | b'%', b'{', ..] => {
+        [c @ (b'$' | b'%'), b'{', ..] => {
             stack.push(Open {
-                frame: Frame::Interpolation,
+                frame: Frame::Interpolation(*c),
                 at: i,
             });
             i + 2
@@ -303,10 +305,10 @@ mod tests {
             unclosed("Hello ( ${name} [", Start::Template).map(|u| u.levels),
             None
         );
-        assert_eq!(
-            unclosed("%{ for x in [ ", Start::Template).map(|u| u.levels),
-            Some(2)
-        );
+        let directive = unclosed("%{ for x in [ ", Start::Template).unwrap();
+        assert_eq!((directive.levels, directive.innermost), (2, 12));
+        let directive = unclosed("%{ for x in y ", Start::Template).unwrap();
+        assert_eq!(directive.opener, "%{");
     }
 
     #[test]
