@@ -817,20 +817,12 @@ fn template_file(ev: &Ev, cx: &Cx, args: &[Val], loc: Loc) -> Val {
         Ok(x) => x,
         Err(v) => return v,
     };
-    if let Some(open) = super::unclosed::refused(&text, super::unclosed::Start::Template) {
-        let (start, end) = open.span();
-        return err(
-            format!("invalid template: {}", open.message()),
-            Loc::span(file, start, end),
-        );
-    }
-    let template = match hcl_edit::parser::parse_template(&text) {
+    let template = match super::hcl::template(&text) {
         Ok(t) => t,
         Err(e) => {
-            let off = e.location().offset().min(text.len());
             return err(
-                format!("invalid template: {}", e.message()),
-                Loc::span(file, off, off),
+                format!("invalid template: {}", e.message),
+                Loc::span(file, e.start, e.end),
             );
         }
     };

@@ -14,6 +14,7 @@
 mod body;
 mod eval;
 mod functions;
+mod hcl;
 mod json;
 mod modules;
 mod parse;
@@ -222,16 +223,7 @@ fn raw_var(ev: &Ev, root: &Rc<Inst>, name: &str, text: &str) -> Val {
         .borrow_mut()
         .add(format!("<variable {name}>"), shown.clone());
     ev.texts.borrow_mut().insert(file, shown);
-    if let Some(open) = unclosed::refused(text, unclosed::Start::Body) {
-        return Val::unknown(
-            format!(
-                "the value of variable `{name}` is not valid HCL: {}",
-                open.message()
-            ),
-            Loc::None,
-        );
-    }
-    match hcl_edit::parser::parse_expr(text) {
+    match hcl::expr(text) {
         Ok(e) => {
             let cx = Cx {
                 scope: Scope::new(root.clone()),
@@ -242,7 +234,7 @@ fn raw_var(ev: &Ev, root: &Rc<Inst>, name: &str, text: &str) -> Val {
         Err(e) => Val::unknown(
             format!(
                 "the value of variable `{name}` is not valid HCL: {}",
-                e.message()
+                e.message
             ),
             Loc::None,
         ),

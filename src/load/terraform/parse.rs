@@ -7,7 +7,7 @@ use std::sync::Arc;
 use hcl_edit::Span as _;
 use hcl_edit::structure::{Block, Body, Structure};
 
-use super::unclosed::{Start, refused};
+use super::hcl;
 use crate::model::InputError;
 use crate::source::{FileId, Loc, SourceDb};
 
@@ -35,10 +35,7 @@ pub fn prepare(files: &[PathBuf]) -> std::collections::HashMap<PathBuf, Prepared
         .filter(|f| f.extension().is_some_and(|x| x == "tf"))
         .filter_map(|path| {
             let text = read_text(path).ok()?;
-            if refused(&text, Start::Body).is_some() {
-                return None;
-            }
-            let body = hcl_edit::parser::parse_body(&text).ok()?;
+            let body = hcl::body(&text).ok()?;
             Some((path.clone(), Prepared { text, body }))
         })
         .collect()
@@ -97,31 +94,19 @@ pub fn parse_file(
 }
 
 pub fn parse_text(file: FileId, text: Arc<str>, errors: &mut Vec<InputError>) -> Option<Parsed> {
-    if let Some(open) = refused(&text, Start::Body) {
-        let (start, end) = open.span();
-        errors.push(InputError {
-            loc: Loc::span(file, start, end),
-            file,
-            message: format!("invalid HCL: {}", open.message()),
-            warning: false,
-        });
-        return None;
-    }
-    match hcl_edit::parser::parse_body(&text) {
+    match hcl::body(&text) {
         Ok(body) => Some(Parsed { file, text, body }),
         Err(e) => {
-            let offset = e.location().offset().min(text.len());
-            let end = next_char_end(&text, offset);
             let message = match legacy_hint(&text) {
                 Some(hint) => format!(
                     "this file uses Terraform 0.11 syntax ({hint}), which Terraform 0.12 and later \
                      reject; upgrade it with `terraform 0.12upgrade` (parser: {})",
-                    e.message()
+                    e.message
                 ),
-                None => format!("invalid HCL: {}", e.message()),
+                None => format!("invalid HCL: {}", e.message),
             };
             errors.push(InputError {
-                loc: Loc::span(file, offset, end),
+                loc: Loc::span(file, e.start, e.end),
                 file,
                 message,
                 warning: false,
@@ -129,12 +114,6 @@ pub fn parse_text(file: FileId, text: Arc<str>, errors: &mut Vec<InputError>) ->
             None
         }
     }
-}
-
-fn next_char_end(text: &str, offset: usize) -> usize {
-    text.get(offset..)
-        .and_then(|t| t.chars().next())
-        .map_or(offset, |c| offset + c.len_utf8())
 }
 
 /// What in a file that HCL2 rejects looks like Terraform 0.11.

@@ -66,7 +66,7 @@ struct Open {
 }
 
 /// What to report instead of parsing `text`: its open levels, when there are too many.
-pub fn refused(text: &str, start: Start) -> Option<Unclosed> {
+pub(super) fn refused(text: &str, start: Start) -> Option<Unclosed> {
     unclosed(text, start).filter(|u| u.levels >= REFUSE_FROM)
 }
 
