@@ -6,16 +6,27 @@ until a merge takes it in (fuzz/README.md, Seeds). Pass OUT/<target> as a furthe
 to every run and every merge. Run from anywhere:
 
     python3 fuzz/seeds.py /tmp/fz/seeds
+
+When ../shared/tools/gen-plan.py (or $REPL_LINT_GEN_PLAN) exists, it also writes small generated
+setups with a planted mistake in every one, as a plan, as one Terraform file and as
+CloudFormation templates (scripts/gen-bench-inputs.py's translation): mistakes two at a time,
+which the samples show one at a time. --generated N sets how many plans (default 64, 0 for none).
 """
 
 import hashlib
+import importlib.util
 import json
+import os
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_LEN = 65536
 FOLDERS = ("samples", "tests")
+GEN_PLAN = Path(os.environ.get("REPL_LINT_GEN_PLAN", ROOT.parent / "shared" / "tools" / "gen-plan.py"))
+SETUPS_PER_SEED = 2
 
 
 def inputs(*suffixes: str):
@@ -53,10 +64,45 @@ def write(folder: Path, data: bytes) -> None:
         (folder / hashlib.sha1(data).hexdigest()).write_bytes(data)
 
 
+def bench_inputs_module():
+    spec = importlib.util.spec_from_file_location("gen_bench_inputs", ROOT / "scripts" / "gen-bench-inputs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def generated(folders: dict, count: int) -> None:
+    """Plans of SETUPS_PER_SEED setups, each with a planted mistake, in the three formats."""
+    translate = bench_inputs_module()
+    with tempfile.TemporaryDirectory() as scratch:
+        for seed in range(1, count + 1):
+            plan_path = Path(scratch) / f"plan-{seed}.json"
+            subprocess.run(
+                [sys.executable, str(GEN_PLAN), "--setups", str(SETUPS_PER_SEED), "--broken", "1.0",
+                 "--seed", str(seed), "--out", str(plan_path)],
+                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            plan = json.loads(plan_path.read_text())
+            write(folders["plan_json"], json.dumps(plan, separators=(",", ":")).encode("utf-8"))
+            for policy in policies(plan):
+                write(folders["policy_document"], policy)
+            tf_dir, cfn_dir = Path(scratch) / f"tf-{seed}", Path(scratch) / f"cfn-{seed}"
+            translate.write_terraform(plan, str(tf_dir))
+            text = b"\n".join(path.read_bytes() for path in sorted(tf_dir.rglob("*.tf")))
+            write(folders["hcl"], text)
+            translate.write_cloudformation(plan, str(cfn_dir))
+            for path in sorted(cfn_dir.iterdir()):
+                write(folders["cfn_yaml"], path.read_bytes())
+
+
 def main() -> None:
-    if len(sys.argv) != 2:
-        sys.exit("usage: seeds.py OUT")
-    out = Path(sys.argv[1])
+    args = sys.argv[1:]
+    count = 64
+    if len(args) == 3 and args[0] == "--generated":
+        count, args = int(args[1]), args[2:]
+    if len(args) != 1:
+        sys.exit("usage: seeds.py [--generated N] OUT")
+    out = Path(args[0])
     folders = {t: out / t for t in ("plan_json", "policy_document", "cfn_yaml", "hcl")}
     for folder in folders.values():
         folder.mkdir(parents=True, exist_ok=True)
@@ -70,6 +116,10 @@ def main() -> None:
         write(folders["cfn_yaml"], path.read_bytes())
     for path in inputs(".tf"):
         write(folders["hcl"], path.read_bytes())
+    if count and GEN_PLAN.exists():
+        generated(folders, count)
+    elif count:
+        print(f"no {GEN_PLAN}: samples and tests only")
     for target, folder in folders.items():
         print(f"{target}: {sum(1 for _ in folder.iterdir())} seeds in {folder}")
 
