@@ -16,6 +16,7 @@ no more than that. Usage:
 """
 
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -61,4 +62,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    # Piped into `head`, end quietly like other command-line tools.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     main()
