@@ -13,10 +13,12 @@ CloudFormation templates (scripts/gen-bench-inputs.py's translation): mistakes t
 which the samples show one at a time. --generated N sets how many plans (default 64, 0 for none).
 """
 
+import argparse
 import hashlib
 import importlib.util
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -65,6 +67,7 @@ def write(folder: Path, data: bytes) -> None:
 
 
 def bench_inputs_module():
+    sys.dont_write_bytecode = True  # no __pycache__ left in scripts/
     spec = importlib.util.spec_from_file_location("gen_bench_inputs", ROOT / "scripts" / "gen-bench-inputs.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -96,13 +99,12 @@ def generated(folders: dict, count: int) -> None:
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    count = 64
-    if len(args) == 3 and args[0] == "--generated":
-        count, args = int(args[1]), args[2:]
-    if len(args) != 1:
-        sys.exit("usage: seeds.py [--generated N] OUT")
-    out = Path(args[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out", metavar="OUT", type=Path)
+    parser.add_argument("--generated", metavar="N", type=int, default=64,
+                        help="generated plans to write when gen-plan.py exists (default 64, 0 for none)")
+    args = parser.parse_args()
+    out, count = args.out, args.generated
     folders = {t: out / t for t in ("plan_json", "policy_document", "cfn_yaml", "hcl")}
     for folder in folders.values():
         folder.mkdir(parents=True, exist_ok=True)
@@ -125,4 +127,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # piped into head: end quietly
     main()
